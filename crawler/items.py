@@ -210,3 +210,35 @@ class ArticleRecord:
 
 RECORD_KEYS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(ArticleRecord))
 """The keys of ``hbdt parse`` output, in order."""
+
+
+@dataclass
+class CrawledArticle:
+    """What the spider yields to the pipeline: a parsed record plus how it was fetched."""
+
+    record: ArticleRecord
+    """The parsed article."""
+    fetched_at: str
+    """When the page was fetched, ISO 8601 with ``+07:00``."""
+    source: str = "live"
+    """``live`` (the site or a mirror) or ``wayback`` (an Internet Archive capture)."""
+    capture_timestamp: str | None = None
+    """The Wayback capture timestamp (14 digits, ``YYYYMMDDhhmmss``), else ``None``."""
+    depth: int = 0
+    """0 for a listed article, 1 for a related item of a listed one, and so on."""
+    raw_html: bytes | None = None
+    """The page bytes (kept only when asked, e.g. for revisions)."""
+
+
+@dataclass
+class UnparsedPage:
+    """A fetched page that could not be parsed as an article; stored raw for ``hbdt reparse``."""
+
+    url: str
+    """The page URL (original site URL for captures)."""
+    body: bytes
+    """The raw bytes as fetched."""
+    reason: str
+    """Why it was not parsed, e.g. ``not an article``."""
+    encoding: str | None = None
+    """The declared encoding of the response, if any."""

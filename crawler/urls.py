@@ -58,3 +58,33 @@ def host(url: str) -> str:
 def is_site_host(hostname: str) -> bool:
     """Whether ``hostname`` is baohoabinh.com.vn (with or without ``www.``)."""
     return hostname.lower() in SITE_HOSTS
+
+
+def canonical_url(url: str) -> str:
+    """The archive key of an article URL: site hosts (http/https, with or without ``www.``) become
+    ``https://baohoabinh.com.vn/...``; any other host (a local mirror) is kept as is, minus fragment."""
+    parts = urlsplit(url.strip())
+    hostname = (parts.hostname or "").lower()
+    if is_site_host(hostname):
+        return urlunsplit(("https", SITE_HOST, parts.path, parts.query, ""))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
+
+
+_WAYBACK_PREFIX_RE = re.compile(r"^(?:https?://[^/]+)?/web/(?P<ts>\d{1,14})(?:[a-z]{2}_)?/(?P<orig>.+)$", re.IGNORECASE)
+
+
+def unwayback(url: str) -> tuple[str, str | None]:
+    """Undo Wayback Machine link rewriting: ``/web/2019...id_/https://x/y`` → ``(https://x/y, ts)``.
+
+    Any other URL comes back unchanged with ``None``.
+    """
+    m = _WAYBACK_PREFIX_RE.match(url.strip())
+    if not m:
+        return url, None
+    orig = m.group("orig")
+    if orig.startswith("//"):
+        orig = "https:" + orig
+    elif not re.match(r"^[a-z][a-z0-9+.-]*:", orig, re.IGNORECASE):
+        orig = "http://" + orig
+    orig = re.sub(r"^(https?):/(?!/)", r"\1://", orig)
+    return orig, m.group("ts")

@@ -1,0 +1,289 @@
+"""HTML decoding and linearisation: any page becomes an ordered list of text blocks.
+
+The page objects in :mod:`crawler.pages` do not depend on the site's markup (which is unknown):
+they read the sequence of blocks produced here (a paragraph, a heading, a list item, a table
+cell, a ``<br>``-separated line, an image) and lean on textual signals. Each block remembers the
+element it came from, the links and images inside it, whether it sits in site chrome (menus,
+sidebars, footers by class/id/tag), and a few formatting hints.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import lxml.etree
+import lxml.html
+from w3lib.encoding import html_to_unicode
+
+from crawler.text import clean
+from crawler.urls import absolute, unwayback
+
+logger = logging.getLogger(__name__)
+
+BLOCK_TAGS: frozenset[str] = frozenset(
+    "p div h1 h2 h3 h4 h5 h6 li ul ol td th tr table tbody thead tfoot section article header footer "
+    "aside nav blockquote figure figcaption dd dt dl pre center form main address caption hr".split()
+)
+HEADING_TAGS: frozenset[str] = frozenset("h1 h2 h3 h4 h5 h6".split())
+DROP_TAGS: tuple[str, ...] = ("script", "style", "noscript", "iframe", "svg", "select", "option",
+                              "button", "input", "textarea", "object", "embed", "template", "link", "meta")
+CHROME_TAGS: frozenset[str] = frozenset({"nav", "aside", "footer"})
+CHROME_RE = re.compile(
+    r"(?:^|[\s_-])(?:side-?bar|sidebar|menu|nav|navbar|footer|banner|adv?s?|quang-?cao|qc|share|social|"
+    r"comment|binh-?luan|breadcrumb|tags?|related|other-?news|othernews|tin-?khac|tinkhac|"
+    r"col-?right|right-?col|box-?right|right-?(?:box|side|bar|content|panel)|most|hot-?news|newest|latest|popular|poll|"
+    r"widget|toolbar|wm-ipp|header-?top|top-?bar|logo|copyright)(?:$|[\s_\d-])",
+    re.IGNORECASE,
+)
+BOLD_TAGS: frozenset[str] = frozenset({"b", "strong"})
+ITALIC_TAGS: frozenset[str] = frozenset({"i", "em"})
+
+
+@dataclass
+class Link:
+    """An anchor: absolute ``url`` (Wayback rewriting undone) and its text."""
+
+    url: str
+    text: str
+
+
+@dataclass
+class Block:
+    """One linear unit of page text (or one image)."""
+
+    index: int
+    text: str
+    tag: str
+    element: Any
+    links: list[Link] = field(default_factory=list)
+    image: str | None = None
+    image_alt: str | None = None
+    chrome: bool = False
+    bold: bool = False
+    italic: bool = False
+    heading: bool = False
+    link_chars: int = 0
+    attrs: str = ""
+
+    @property
+    def link_density(self) -> float:
+        """Share of the block's characters that sit inside links."""
+        return self.link_chars / len(self.text) if self.text else 0.0
+
+
+@dataclass
+class Document:
+    """A decoded, parsed page with its blocks and metadata."""
+
+    root: Any
+    blocks: list[Block]
+    base_url: str | None
+    meta: dict[str, str]
+    jsonld: list[dict[str, Any]]
+    title_tag: str | None
+
+
+def decode(body: bytes | str, declared_encoding: str | None = None) -> str:
+    """Decode page bytes honouring the HTTP charset, a BOM, then ``<meta charset>``.
+
+    ``windows-1258`` (legacy Vietnamese) is supported; undecodable bytes become U+FFFD.
+    """
+    if isinstance(body, str):
+        return body
+    content_type = f"text/html; charset={declared_encoding}" if declared_encoding else None
+    try:
+        _, text = html_to_unicode(content_type, body)
+    except LookupError:
+        logger.warning("unknown declared encoding %r; sniffing instead", declared_encoding)
+        _, text = html_to_unicode(None, body)
+    return text
+
+
+_XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
+
+
+def parse_document(body: bytes | str, *, url: str | None = None, encoding: str | None = None) -> Document | None:
+    """Parse a page into a :class:`Document`; ``None`` when it is not HTML at all."""
+    text = _XML_DECL_RE.sub("", decode(body, encoding))
+    if not text.strip():
+        return None
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        logger.debug("unparsable HTML: %s", exc)
+        return None
+    meta = _read_meta(root)
+    jsonld = _read_jsonld(root)
+    title_tag = None
+    titles = root.xpath("//title")
+    if titles:
+        title_tag = clean(titles[0].text_content()) or None
+    base_url = url
+    if not base_url:
+        base_url = _canonical_from(root, meta)
+    bases = root.xpath("//base[@href]/@href")
+    link_base = base_url
+    if bases and not url:
+        link_base = absolute(base_url, str(bases[0])) or base_url
+    for bad in root.xpath("|".join(f"//{t}" for t in DROP_TAGS)):
+        bad.drop_tree()
+    for comment in root.xpath("//comment()"):
+        parent = comment.getparent()
+        if parent is not None:
+            comment.drop_tree() if hasattr(comment, "drop_tree") else parent.remove(comment)
+    blocks = _Linearizer(link_base).run(root)
+    return Document(root=root, blocks=blocks, base_url=base_url, meta=meta, jsonld=jsonld, title_tag=title_tag)
+
+
+def _canonical_from(root: Any, meta: dict[str, str]) -> str | None:
+    for href in root.xpath("//link[translate(@rel,'CANONICAL','canonical')='canonical']/@href"):
+        href = str(href).strip()
+        if href.startswith(("http://", "https://")):
+            return unwayback(href)[0]
+    og = meta.get("og:url")
+    if og and og.startswith(("http://", "https://")):
+        return unwayback(og)[0]
+    return None
+
+
+def _read_meta(root: Any) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for el in root.xpath("//meta[@content]"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+        if key and key not in out:
+            value = clean(el.get("content"))
+            if value:
+                out[key] = value
+    return out
+
+
+def _read_jsonld(root: Any) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for script in root.xpath("//script[@type='application/ld+json']"):
+        raw = script.text or ""
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            logger.debug("bad JSON-LD ignored")
+            continue
+        stack = data if isinstance(data, list) else [data]
+        while stack:
+            item = stack.pop(0)
+            if isinstance(item, dict):
+                if "@graph" in item and isinstance(item["@graph"], list):
+                    stack.extend(item["@graph"])
+                out.append(item)
+    return out
+
+
+def _attrs_of(el: Any) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+
+
+class _Linearizer:
+    """Walks the tree once, emitting a block at every block boundary and ``<br>``."""
+
+    def __init__(self, base_url: str | None) -> None:
+        self.base_url = base_url
+        self.blocks: list[Block] = []
+        self._parts: list[str] = []
+        self._links: list[Link] = []
+        self._link_chars = 0
+        self._bold_chars = 0
+        self._italic_chars = 0
+        self._owner: Any = None
+        self._owner_chrome = False
+        self._owner_heading = False
+        self._owner_attrs = ""
+
+    def run(self, root: Any) -> list[Block]:
+        body = root.find("body")
+        self._walk(body if body is not None else root, chrome=False, heading=False, bold=False,
+                   italic=False, in_link=None, attrs="")
+        self._flush()
+        return self.blocks
+
+    def _flush(self) -> None:
+        raw = "".join(self._parts)
+        self._parts = []
+        links, self._links = self._links, []
+        link_chars, self._link_chars = self._link_chars, 0
+        bold_chars, self._bold_chars = self._bold_chars, 0
+        italic_chars, self._italic_chars = self._italic_chars, 0
+        text = clean(raw)
+        if not text or self._owner is None:
+            return
+        n = len(raw.strip()) or 1
+        self.blocks.append(Block(
+            index=len(self.blocks), text=text, tag=str(self._owner.tag), element=self._owner,
+            links=links, chrome=self._owner_chrome, heading=self._owner_heading,
+            bold=bold_chars >= 0.8 * n, italic=italic_chars >= 0.8 * n,
+            link_chars=min(link_chars, len(text)), attrs=self._owner_attrs,
+        ))
+
+    def _add_text(self, text: str | None, bold: bool, italic: bool, in_link: Link | None) -> None:
+        if not text:
+            return
+        self._parts.append(text)
+        stripped = len(text.strip())
+        if bold:
+            self._bold_chars += stripped
+        if italic:
+            self._italic_chars += stripped
+        if in_link is not None:
+            self._link_chars += stripped
+            in_link.text += text
+
+    def _walk(self, el: Any, *, chrome: bool, heading: bool, bold: bool, italic: bool,
+              in_link: Link | None, attrs: str) -> None:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if tag == "br":
+            self._flush()
+            return
+        if tag == "img":
+            self._flush()
+            src = el.get("data-src") or el.get("data-original") or el.get("src")
+            url = absolute(self.base_url, unwayback(src)[0] if src else None)
+            if url and not url.startswith("data:"):
+                self.blocks.append(Block(index=len(self.blocks), text="", tag="img", element=el,
+                                         image=url, image_alt=clean(el.get("alt")) or None,
+                                         chrome=chrome, attrs=attrs))
+            return
+        is_block = tag in BLOCK_TAGS
+        if is_block:
+            self._flush()
+            own_attrs = _attrs_of(el)
+            chrome = chrome or tag in CHROME_TAGS or bool(own_attrs and CHROME_RE.search(own_attrs))
+            heading = heading or tag in HEADING_TAGS
+            attrs = (attrs + " " + own_attrs).strip()
+            self._set_owner(el, chrome, heading, attrs)
+        elif self._owner is None:
+            self._set_owner(el, chrome, heading, attrs)
+        owner_ctx = (self._owner, self._owner_chrome, self._owner_heading, self._owner_attrs)
+        link = in_link
+        if tag == "a" and el.get("href"):
+            url = absolute(self.base_url, unwayback(el.get("href"))[0])
+            if url:
+                link = Link(url=url, text="")
+                self._links.append(link)
+        style = (el.get("style") or "").replace(" ", "").lower()
+        b = bold or tag in BOLD_TAGS or "font-weight:bold" in style
+        i = italic or tag in ITALIC_TAGS or "font-style:italic" in style
+        self._add_text(el.text, b, i, link)
+        for child in el:
+            self._walk(child, chrome=chrome, heading=heading, bold=b, italic=i, in_link=link, attrs=attrs)
+            if isinstance(child.tag, str) and child.tag.lower() in BLOCK_TAGS:
+                self._flush()
+                self._set_owner(*owner_ctx)
+            self._add_text(child.tail, b, i, link)
+        if link is not None and link is not in_link:
+            link.text = clean(link.text)
+        if is_block:
+            self._flush()
+
+    def _set_owner(self, el: Any, chrome: bool, heading: bool, attrs: str) -> None:
+        self._owner, self._owner_chrome, self._owner_heading, self._owner_attrs = el, chrome, heading, attrs

@@ -1,0 +1,684 @@
+"""Page objects: one per kind of page, from HTML to typed records.
+
+:class:`ArticlePage` turns an article page into an :class:`~crawler.items.ArticleRecord`;
+:class:`ListingPage` turns a category listing into :class:`~crawler.items.ListingItem` and its
+pager. Both read the linear blocks of :mod:`crawler.html` and use layered signals:
+
+1. site-specific selectors (class/id names seen on HBĐT-like portals), specific first;
+2. textual signals that hold whatever the markup: the ``(HBĐT) - `` lead, the date line near the
+   title, the short name alone at the end of the body, the ``Các tin khác`` heading;
+3. page metadata (``og:*``, ``article:published_time``, JSON-LD) as the last resort.
+
+Nothing here raises on messy HTML: a field that cannot be found is ``None`` or empty.
+The Scrapy spider and ``hbdt parse`` use the same objects, so crawled and parsed records agree.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from crawler.bylines import (
+    looks_like_caption,
+    parse_byline_text,
+    parse_leading_byline,
+    parse_trailing_byline,
+)
+from crawler.congress import is_congress
+from crawler.dates import DateMatch, looks_like_date_line, parse_date_line, parse_meta_datetime
+from crawler.html import Block, Document, parse_document
+from crawler.items import ArticleRecord, Byline, Image, ListingItem, RelatedItem
+from crawler.text import clean, fold, has_lead_prefix, strip_lead_prefix
+from crawler.urls import article_ids, is_article_url, listing_page
+
+logger = logging.getLogger(__name__)
+
+#: Site-specific hints, specific first, generic last (matched on class/id of a block's ancestors).
+TITLE_HINT_RE = re.compile(r"lbl-?title|title-?detail|detail-?title|news-?title|article-?title|"
+                           r"post-?title|entry-?title|tieu-?de|headline|(?:^|\s)title(?:\s|$)", re.IGNORECASE)
+LEAD_HINT_RE = re.compile(r"sapo|lead|summary|teaser|desc|tom-?tat|intro|abstract", re.IGNORECASE)
+CAPTION_HINT_RE = re.compile(r"caption|chu-?thich|image|photo|pic|img|figure|tplcaption", re.IGNORECASE)
+AUTHOR_HINT_RE = re.compile(r"author|tac-?gia|byline|signature|nguon", re.IGNORECASE)
+
+#: Headings that open the related block.
+RELATED_HEADING_RE = re.compile(
+    r"^(?:cac tin khac|tin khac|cac bai khac|tin lien quan|bai lien quan|cac tin lien quan|"
+    r"bai viet lien quan|tin cung chuyen muc|cac tin cung chuyen muc|xem them)\s*:?$"
+)
+#: Blocks that end the article (footer, comments, date-archive form, other boxes).
+END_RE = re.compile(
+    r"^(?:xem cac tin da dua ngay|tin trong\s*:|y kien ban doc|gui y kien|binh luan|gui binh luan|"
+    r"tin moi nhat|tin doc nhieu|doc nhieu|tin noi bat|tin moi|chia se bai viet|ban quyen|"
+    r"bao hoa binh dien tu\b.*(?:giay phep|tong bien tap))"
+)
+#: Chrome lines inside the article column (share bars, counters, print links).
+CHROME_LINE_RE = re.compile(
+    r"^(?:chia se|share|in bai|ban in|gui email|email|facebook|twitter|zalo|luot xem|luot doc|"
+    r"quay lai|ve dau trang|len dau trang|tro ve|print|top|font size|co chu|\+|a\+|a-|"
+    r"tweet|like|thich)\b[^.]{0,40}$"
+)
+SITE_NAME_RE = re.compile(r"^(?:bao )?hoa binh(?: dien tu)?$|^hbdt$|^baohoabinh")
+TITLE_SUFFIX_RE = re.compile(r"\s*[-|–—:]\s*(?:Báo\s+)?(?:Hòa|Hoà)\s+Bình(?:\s+điện\s+tử)?.*$|\s*[-|–]\s*baohoabinh.*$",
+                             re.IGNORECASE)
+NOT_FOUND_RE = re.compile(r"khong tim thay|404|not found|trang ban yeu cau khong ton tai|loi he thong")
+
+MIN_BODY_CHARS = 120
+
+
+@dataclass
+class _Layout:
+    """Where the anchors of an article page sit in its block list."""
+
+    title: int | None
+    date: int | None
+    lead: int | None
+    related: int | None
+    end: int
+
+
+class ArticlePage:
+    """An article page. ``to_record()`` gives the complete :class:`ArticleRecord`.
+
+    Example::
+
+        page = ArticlePage(html_bytes, url="https://baohoabinh.com.vn/11/138512/X.htm")
+        if page.is_article():
+            record = page.to_record()
+    """
+
+    def __init__(self, body: bytes | str, url: str | None = None, encoding: str | None = None) -> None:
+        self.given_url = url
+        self.doc: Document | None = parse_document(body, url=url, encoding=encoding)
+        self.url: str | None = self.doc.base_url if self.doc else url
+        self._layout: _Layout | None = None
+        self._captions: set[int] = set()
+
+    # -- layout -----------------------------------------------------------------------------
+
+    @property
+    def blocks(self) -> list[Block]:
+        return self.doc.blocks if self.doc else []
+
+    def layout(self) -> _Layout:
+        if self._layout is None:
+            title = self._find_title_block()
+            related = self._find_related_heading(title)
+            lead = self._find_lead_block(title, related)
+            date = self._find_date_block(title, lead)
+            end = related if related is not None else self._find_end(title)
+            self._layout = _Layout(title=title, date=date, lead=lead, related=related, end=end)
+        return self._layout
+
+    def _meta_title(self) -> str | None:
+        if not self.doc:
+            return None
+        for key in ("og:title", "twitter:title", "headline"):
+            if self.doc.meta.get(key):
+                return _strip_title_suffix(self.doc.meta[key])
+        for item in self.doc.jsonld:
+            headline = item.get("headline")
+            if isinstance(headline, str) and headline.strip():
+                return _strip_title_suffix(clean(headline))
+        if self.doc.title_tag:
+            return _strip_title_suffix(self.doc.title_tag)
+        return None
+
+    def _find_title_block(self) -> int | None:
+        blocks = self.blocks
+        meta_title = self._meta_title()
+        folded_meta = fold(meta_title) if meta_title else ""
+        # 1. a block whose text is the metadata title (any tag), preferring headings
+        if folded_meta:
+            best: tuple[int, int] | None = None
+            for b in blocks:
+                if not b.text or b.chrome and not b.heading:
+                    continue
+                ft = fold(b.text)
+                if ft == folded_meta or (len(ft) > 20 and (ft in folded_meta or folded_meta in ft)
+                                         and abs(len(ft) - len(folded_meta)) < 40):
+                    score = (2 if b.heading else 0) + (1 if TITLE_HINT_RE.search(b.attrs) else 0)
+                    if b.link_density > 0.5:
+                        score -= 2
+                    if best is None or score > best[0]:
+                        best = (score, b.index)
+            if best is not None and best[0] >= 0:
+                return best[1]
+        # 2. site-specific hints, then the first non-chrome h1, then any heading
+        for predicate in (
+            lambda b: bool(TITLE_HINT_RE.search(b.attrs)) and not b.chrome and b.link_density < 0.5,
+            lambda b: b.tag == "h1" and not b.chrome,
+            lambda b: b.tag in ("h1", "h2") and b.link_density < 0.5,
+        ):
+            for b in blocks:
+                if b.text and 8 <= len(b.text) <= 300 and not SITE_NAME_RE.search(fold(b.text)) and predicate(b):
+                    return b.index
+        return None
+
+    def _find_related_heading(self, title: int | None) -> int | None:
+        start = (title or 0) + 1
+        for b in self.blocks[start:]:
+            if b.text and len(b.text) <= 40 and RELATED_HEADING_RE.match(fold(b.text)):
+                return b.index
+        return None
+
+    def _find_end(self, title: int | None) -> int:
+        start = (title or 0) + 1
+        for b in self.blocks[start:]:
+            if b.text and len(b.text) <= 120 and END_RE.match(fold(b.text)):
+                return b.index
+        return len(self.blocks)
+
+    def _find_lead_block(self, title: int | None, related: int | None) -> int | None:
+        blocks = self.blocks
+        stop = related if related is not None else len(blocks)
+        start = title + 1 if title is not None else 0
+        for b in blocks[start:stop]:
+            if b.text and has_lead_prefix(b.text) and b.link_density < 0.5 and not b.chrome:
+                return b.index
+        # a lead-hinted element right after the title
+        window = blocks[start:min(stop, start + 12)]
+        for b in window:
+            if b.text and LEAD_HINT_RE.search(b.attrs) and not TITLE_HINT_RE.search(b.attrs) \
+                    and len(b.text) >= 40 and b.link_density < 0.3 and not looks_like_date_line(b.text):
+                return b.index
+        return None
+
+    def _find_date_block(self, title: int | None, lead: int | None) -> int | None:
+        blocks = self.blocks
+        if title is None:
+            return None
+        lo = max(0, title - 3)
+        hi = min(len(blocks), max(title + 8, (lead or 0) + 2))
+        order = list(range(title + 1, hi)) + list(range(title - 1, lo - 1, -1))
+        for i in order:
+            b = blocks[i]
+            if b.text and b.link_density < 0.5 and looks_like_date_line(b.text) and parse_date_line(b.text):
+                return i
+        return None
+
+    # -- kind --------------------------------------------------------------------------------
+
+    def is_article(self) -> bool:
+        """Whether the page is an article (has a title and a lead or a body), not a listing or error."""
+        if self.doc is None or not self.blocks:
+            return False
+        if listing_page(self.url):
+            return False
+        lay = self.layout()
+        if lay.title is None:
+            return False
+        title_text = fold(self.blocks[lay.title].text)
+        if NOT_FOUND_RE.search(title_text) and len(title_text) < 60:
+            return False
+        if self._lead_items_count() >= 3:
+            return False
+        body = self.body_paragraphs()
+        return lay.lead is not None or sum(len(p) for p in body) >= MIN_BODY_CHARS
+
+    def _lead_items_count(self) -> int:
+        """How many ``(HBĐT)`` leads follow a link to another article before the related block (listings)."""
+        lay = self.layout()
+        count = 0
+        stop = lay.related if lay.related is not None else len(self.blocks)
+        for b in self.blocks[:stop]:
+            if b.text and has_lead_prefix(b.text) and b.index > 0:
+                prev = self._prev_text_block(b.index)
+                if prev is not None and prev.links and is_article_url(prev.links[0].url) and prev.link_density > 0.6:
+                    count += 1
+        return count
+
+    def _prev_text_block(self, index: int) -> Block | None:
+        for b in reversed(self.blocks[:index]):
+            if b.text:
+                return b
+        return None
+
+    # -- fields ------------------------------------------------------------------------------
+
+    def title(self) -> str | None:
+        lay = self.layout()
+        if lay.title is not None:
+            return _strip_title_suffix(self.blocks[lay.title].text) or None
+        return self._meta_title()
+
+    def lead(self) -> str | None:
+        lay = self.layout()
+        if lay.lead is not None:
+            text = self.blocks[lay.lead].text
+            return strip_lead_prefix(text) if has_lead_prefix(text) else text
+        return None
+
+    def published(self) -> DateMatch | None:
+        lay = self.layout()
+        if lay.date is not None:
+            found = parse_date_line(self.blocks[lay.date].text)
+            if found:
+                return found
+        return self._meta_date()
+
+    def _meta_date(self) -> DateMatch | None:
+        if not self.doc:
+            return None
+        for key in ("article:published_time", "og:published_time", "datepublished", "pubdate",
+                    "publishdate", "dc.date.issued", "dc.date", "date"):
+            value = self.doc.meta.get(key)
+            if value:
+                found = parse_meta_datetime(value)
+                if found:
+                    return found
+        for item in self.doc.jsonld:
+            value = item.get("datePublished") or item.get("dateCreated")
+            if isinstance(value, str):
+                found = parse_meta_datetime(value)
+                if found:
+                    return found
+        lay = self.layout()
+        if lay.title is not None:
+            for el in self.doc.root.xpath("//time[@datetime]"):
+                found = parse_meta_datetime(el.get("datetime") or "")
+                if found and self._element_near_title(el, lay.title):
+                    return found
+        return None
+
+    def _element_near_title(self, el: Any, title: int) -> bool:
+        for b in self.blocks[max(0, title - 3): title + 8]:
+            node = b.element
+            if node is el or any(anc is node for anc in el.iterancestors()) or \
+                    any(anc is el for anc in node.iterancestors()):
+                return not b.chrome
+        return False
+
+    def body_blocks(self) -> list[Block]:
+        """Text blocks of the body, captions and chrome removed, byline still included."""
+        lay = self.layout()
+        blocks = self.blocks
+        start_candidates = [i for i in (lay.title, lay.date, lay.lead) if i is not None]
+        start = max(start_candidates) + 1 if start_candidates else 0
+        end = lay.end
+        region = blocks[start:end]
+        root = _content_root(region)
+        captions = self._caption_indexes(region)
+        out: list[Block] = []
+        for b in region:
+            if not b.text or b.index in captions:
+                continue
+            if root is not None and not _inside(b.element, root):
+                continue
+            if _is_chrome_block(b) or looks_like_date_line(b.text) and b.index - start < 3:
+                continue
+            if b.index - start < 3 and fold(b.text) == fold(self.title() or ""):
+                continue
+            out.append(b)
+        return out
+
+    def _caption_indexes(self, region: list[Block]) -> set[int]:
+        """Blocks that are photo captions: caption-hinted containers, or short lines after an image."""
+        found: set[int] = set()
+        for pos, b in enumerate(region):
+            if not b.text:
+                continue
+            in_caption_el = b.tag in ("figcaption", "caption") or bool(CAPTION_HINT_RE.search(_own_attrs(b)))
+            after_image = _previous_nonempty_is_image(region, pos)
+            short = len(b.text) <= 400
+            if in_caption_el and short and not has_lead_prefix(b.text):
+                found.add(b.index)
+            elif after_image and short and (looks_like_caption(b.text) or b.italic or _centered(b)) \
+                    and not has_lead_prefix(b.text):
+                found.add(b.index)
+            elif looks_like_caption(b.text) and short:
+                found.add(b.index)
+        self._captions |= found
+        return found
+
+    def body_paragraphs(self) -> list[str]:
+        return [b.text for b in self.body_blocks()]
+
+    def images(self) -> list[Image]:
+        lay = self.layout()
+        start = lay.title if lay.title is not None else 0
+        region = self.blocks[start:lay.end]
+        captions = self._caption_indexes(region)
+        out: list[Image] = []
+        seen: set[str] = set()
+        for pos, b in enumerate(region):
+            if not b.image or b.chrome or b.image in seen or _is_decoration(b):
+                continue
+            caption = None
+            el = b.element
+            fig = next((a for a in el.iterancestors() if isinstance(a.tag, str) and a.tag in ("figure", "table")), None)
+            for nxt in region[pos + 1: pos + 4]:
+                if nxt.image:
+                    break
+                if nxt.text and nxt.index in captions:
+                    caption = nxt.text
+                    break
+                if nxt.text and fig is not None and _inside(nxt.element, fig) and len(nxt.text) <= 400:
+                    caption = nxt.text
+                    self._captions.add(nxt.index)
+                    break
+                if nxt.text:
+                    break
+            seen.add(b.image)
+            out.append(Image(url=b.image, caption=caption))
+        return out
+
+    def related(self) -> list[RelatedItem]:
+        lay = self.layout()
+        if lay.related is None:
+            return []
+        items: list[RelatedItem] = []
+        index: dict[str, RelatedItem] = {}
+        current: RelatedItem | None = None
+        misses = 0
+        for b in self.blocks[lay.related + 1:]:
+            if b.text and END_RE.match(fold(b.text)) and len(b.text) <= 120:
+                break
+            if b.image:
+                continue
+            article_links = [lk for lk in b.links if is_article_url(lk.url) and lk.text]
+            if article_links:
+                misses = 0
+                for lk in article_links:
+                    if lk.url in index:
+                        current = index[lk.url]
+                        continue
+                    current = RelatedItem(url=lk.url, title=lk.text, lead=None)
+                    index[lk.url] = current
+                    items.append(current)
+                rest = b.text
+                for lk in article_links:
+                    rest = rest.replace(lk.text, "", 1)
+                rest = rest.strip(" -–|:")
+                if current is not None and rest and has_lead_prefix(rest):
+                    current.lead = strip_lead_prefix(rest)
+                continue
+            if b.text and current is not None and current.lead is None and has_lead_prefix(b.text):
+                current.lead = strip_lead_prefix(b.text)
+                continue
+            if b.text and not b.links and _looks_like_date_only(b.text):
+                continue
+            if b.text:
+                misses += 1
+                if misses > 2 or (b.heading and items):
+                    break
+        return items
+
+    def byline(self) -> tuple[Byline, set[int]]:
+        """The byline and the indexes of the body blocks it occupies."""
+        body = self.body_blocks()
+        lines = [b.text for b in body]
+        used: set[int] = set()
+        found = parse_trailing_byline(lines)
+        if found:
+            byline, n = found
+            used |= {b.index for b in body[len(body) - n:]} if n else set()
+            return byline, used
+        lead_found = parse_leading_byline(lines)
+        if lead_found:
+            byline, n = lead_found
+            used |= {b.index for b in body[:n]}
+            return byline, used
+        # Guest author printed between title and lead
+        lay = self.layout()
+        if lay.title is not None and lay.lead is not None and lay.lead - lay.title > 1:
+            top = [b.text for b in self.blocks[lay.title + 1: lay.lead] if b.text and b.index != lay.date]
+            lead_found = parse_leading_byline(top)
+            if lead_found:
+                return lead_found[0], used
+        hinted = self._hinted_byline()
+        if hinted:
+            return hinted, used
+        return Byline(), used
+
+    def _hinted_byline(self) -> Byline | None:
+        lay = self.layout()
+        for b in self.blocks[(lay.title or 0): lay.end + 3]:
+            if b.text and len(b.text) <= 80 and AUTHOR_HINT_RE.search(_own_attrs(b)):
+                parsed = parse_byline_text(b.text)
+                if parsed:
+                    return parsed
+        if self.doc:
+            for item in self.doc.jsonld:
+                author = item.get("author")
+                names = author if isinstance(author, list) else [author]
+                collected = [clean(a.get("name")) if isinstance(a, dict) else clean(a) for a in names
+                             if isinstance(a, (dict, str))]
+                collected = [n for n in collected if n and not SITE_NAME_RE.search(fold(n)) and "bao" not in fold(n)[:4]]
+                if collected:
+                    return Byline(raw=", ".join(collected), authors=collected, source=None)
+            meta_author = self.doc.meta.get("author") or self.doc.meta.get("article:author")
+            if meta_author and not SITE_NAME_RE.search(fold(meta_author)) and "hoa binh" not in fold(meta_author):
+                return parse_byline_text(meta_author)
+        return None
+
+    def to_record(self, *, entities: bool = True) -> ArticleRecord:
+        """The complete record. ``entities=False`` skips units/people/documents extraction."""
+        ids = article_ids(self.url)
+        title = self.title()
+        lead = self.lead()
+        published = self.published()
+        byline, byline_idx = self.byline()
+        paragraphs = [b.text for b in self.body_blocks() if b.index not in byline_idx and b.index not in self._captions]
+        body = "\n\n".join(paragraphs) or None
+        record = ArticleRecord(
+            url=self.url,
+            article_id=ids[1] if ids else None,
+            category_id=ids[0] if ids else None,
+            title=title,
+            lead=lead,
+            body=body,
+            published_at=published.iso if published else None,
+            published_at_raw=published.raw if published else None,
+            byline=byline,
+            related=self.related(),
+            is_congress=is_congress(title, lead, ids[0] if ids else None),
+            images=self.images(),
+        )
+        if entities:
+            _add_entities(record)
+        return record
+
+
+def _add_entities(record: ArticleRecord) -> None:
+    try:
+        from crawler.entities import extract_entities
+    except ImportError:  # the entities package is optional while it is being built
+        return
+    found = extract_entities(record.title, record.lead, record.body, record.published_at)
+    record.units = found.units
+    record.people = found.people
+    record.documents = found.documents
+    record.counts = found.counts
+    record.date_mentions = found.date_mentions
+
+
+class ListingPage:
+    """A category listing ``/{cat}/page/{n}/{SLUG}.htm``: items (title, lead, url) and the pager."""
+
+    def __init__(self, body: bytes | str, url: str | None = None, encoding: str | None = None) -> None:
+        self.doc = parse_document(body, url=url, encoding=encoding)
+        self.url = url or (self.doc.base_url if self.doc else None)
+
+    def items(self) -> list[ListingItem]:
+        """Listed articles in page order: a linked title followed by its ``(HBĐT)`` lead.
+
+        Items without a lead (sidebars, menus) are ignored unless the page has no lead at all, in
+        which case the article links of the dominant non-chrome container are taken.
+        """
+        if self.doc is None:
+            return []
+        blocks = self.doc.blocks
+        items: list[ListingItem] = []
+        seen: dict[str, ListingItem] = {}
+        pending: ListingItem | None = None
+        for b in blocks:
+            links = [lk for lk in b.links if is_article_url(lk.url) and lk.text and len(lk.text) >= 10]
+            if links and b.link_density >= 0.5:
+                lk = links[0]
+                if lk.url in seen:
+                    pending = seen[lk.url] if seen[lk.url].lead is None else None
+                    continue
+                pending = ListingItem(url=lk.url, title=lk.text)
+                ids = article_ids(lk.url)
+                if ids:
+                    pending.category_id, pending.article_id = ids
+                seen[lk.url] = pending
+                continue
+            if pending is not None and b.text:
+                if has_lead_prefix(b.text):
+                    pending.lead = strip_lead_prefix(b.text)
+                    items.append(pending)
+                    pending = None
+                elif looks_like_date_line(b.text) and len(b.text) <= 40:
+                    found = parse_date_line(b.text)
+                    if found:
+                        pending.published_at = found.iso
+        if items:
+            return items
+        return [it for it in seen.values() if not _chrome_url(it, blocks)]
+
+    def next_page_url(self) -> str | None:
+        """The next (older) listing page: the pager link with page number current + 1."""
+        if self.doc is None:
+            return None
+        here = listing_page(self.url)
+        candidates: dict[int, str] = {}
+        for b in self.doc.blocks:
+            for lk in b.links:
+                lp = listing_page(lk.url)
+                if lp and (here is None or lp[0] == here[0]):
+                    candidates.setdefault(lp[1], lk.url)
+        if not candidates:
+            return None
+        current = here[1] if here else 1
+        return candidates.get(current + 1)
+
+    def pager_urls(self) -> list[str]:
+        """All listing-page links of the same category, in page order."""
+        if self.doc is None:
+            return []
+        here = listing_page(self.url)
+        by_page: dict[int, str] = {}
+        for b in self.doc.blocks:
+            for lk in b.links:
+                lp = listing_page(lk.url)
+                if lp and (here is None or lp[0] == here[0]):
+                    by_page.setdefault(lp[1], lk.url)
+        return [by_page[k] for k in sorted(by_page)]
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+_DATE_ONLY_RE = re.compile(r"^[\s(\[]*\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?(?:\s*[|,-]?\s*\d{1,2}[:h]\d{2})?[)\]\s]*$")
+
+
+def _looks_like_date_only(text: str) -> bool:
+    return bool(_DATE_ONLY_RE.match(text))
+
+
+def _strip_title_suffix(text: str) -> str:
+    return TITLE_SUFFIX_RE.sub("", text).strip()
+
+
+def _own_attrs(b: Block) -> str:
+    el = b.element
+    parts = [f"{el.get('class') or ''} {el.get('id') or ''}"]
+    parent = el.getparent()
+    if parent is not None:
+        parts.append(f"{parent.get('class') or ''} {parent.get('id') or ''}")
+    return " ".join(parts)
+
+
+def _centered(b: Block) -> bool:
+    el = b.element
+    style = (el.get("style") or "").replace(" ", "").lower()
+    return "text-align:center" in style or (el.get("align") or "").lower() == "center" or b.tag == "center"
+
+
+def _previous_nonempty_is_image(region: list[Block], pos: int) -> bool:
+    for prev in reversed(region[max(0, pos - 3):pos]):
+        if prev.image:
+            return True
+        if prev.text:
+            return False
+    return False
+
+
+def _is_decoration(b: Block) -> bool:
+    el = b.element
+    src = (b.image or "").lower()
+    if any(word in src for word in ("logo", "banner", "icon", "/ads", "quangcao", "spacer", "blank.gif", "button")):
+        return True
+    for attr in ("width", "height"):
+        value = el.get(attr) or ""
+        if value.isdigit() and int(value) < 60:
+            return True
+    parent = el.getparent()
+    return parent is not None and parent.tag == "a" and is_article_url(parent.get("href"))
+
+
+def _is_chrome_block(b: Block) -> bool:
+    folded = fold(b.text)
+    if CHROME_LINE_RE.match(folded):
+        return True
+    if b.link_density > 0.6 and len(b.text) < 200:
+        return True
+    return b.chrome and b.link_density > 0.3
+
+
+def _inside(el: Any, root: Any) -> bool:
+    if el is root:
+        return True
+    return any(anc is root for anc in el.iterancestors())
+
+
+def _content_root(region: list[Block]) -> Any | None:
+    """The element holding most of the prose in ``region`` (readability-style scoring).
+
+    Each non-chrome, non-link block adds its length to its parent and half to its grandparent.
+    Returns ``None`` when the region has too little text to judge (the caller keeps all blocks).
+    """
+    scores: dict[Any, float] = defaultdict(float)
+    total = 0
+    for b in region:
+        if not b.text or b.chrome or b.link_density > 0.5 or len(b.text) < 25:
+            continue
+        total += len(b.text)
+        el = b.element
+        weight = 1.0
+        for anc in [el, *list(el.iterancestors())[:3]]:
+            scores[anc] += len(b.text) * weight
+            weight /= 2
+    if total < 200 or not scores:
+        return None
+    best = max(scores.items(), key=lambda kv: kv[1])[0]
+    # climb while the root misses much of the prose (paragraphs split across sibling containers)
+    while _prose_under(best, region) < 0.6 * total:
+        parent = best.getparent()
+        if parent is None:
+            break
+        best = parent
+    return best
+
+
+def _prose_under(el: Any, region: list[Block]) -> int:
+    return sum(len(b.text) for b in region
+               if b.text and not b.chrome and b.link_density <= 0.5 and _inside(b.element, el))
+
+
+def _chrome_url(item: ListingItem, blocks: list[Block]) -> bool:
+    for b in blocks:
+        if any(lk.url == item.url for lk in b.links):
+            return b.chrome
+    return False
+
+
+def parse_article(body: bytes | str, url: str | None = None, encoding: str | None = None) -> ArticleRecord | None:
+    """Parse one article page; ``None`` when the page is not an article."""
+    page = ArticlePage(body, url=url, encoding=encoding)
+    if not page.is_article():
+        return None
+    return page.to_record()

@@ -1,0 +1,45 @@
+"""Scrapy settings for the ``hbdt`` crawl (``scrapy crawl hbdt`` and ``hbdt crawl`` use them).
+
+Polite by default on real hosts: robots.txt obeyed, a User-Agent naming the project, AutoThrottle,
+one request at a time per host, a delay of one second. Everything is overridable with ``-s``.
+"""
+
+from crawler import __version__
+
+BOT_NAME = "hbdt"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+USER_AGENT = f"hbdt/{__version__} (+https://github.com/hbdt-archive/hbdt; archival crawler)"
+ROBOTSTXT_OBEY = True
+
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_FAIL_ON_DATALOSS = True
+
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+HTTPCACHE_ENABLED = False
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.ArchivePipeline": 300,
+}
+
+#: Path of the SQLite archive the pipeline writes.
+HBDT_DB = "archive.db"
+#: Records per write transaction.
+HBDT_BATCH_SIZE = 100
