@@ -13,8 +13,9 @@ Byline text (:func:`parse_byline_text`)
     * An author name is 1–8 words of at most 60 characters, every word starting with an uppercase
       letter (``Đ``, ``Ư``, ``Â`` ... included) and made of letters only; a dot is allowed only in
       initials (``M.T``, ``Đ.T``, ``P.V.``, ``T.``). Digits, quotes and sentence punctuation
-      (``. ! ? : …``) reject the whole text. ``PV``, ``CTV``, ``BTV`` are names as printed;
-      ``Nhóm PV``, ``Nhóm phóng viên``, ``Nhóm CTV``, ``Nhóm tác giả`` are group names.
+      (``. ! ? : …``) reject the whole text, and so does a leading list bullet (``- ``, ``+``, ``•``).
+      ``PV``, ``CTV``, ``BTV`` are names as printed; any other all-caps word alone (``UBND``) is
+      not; ``Nhóm PV``, ``Nhóm phóng viên``, ``Nhóm CTV``, ``Nhóm tác giả`` are group names.
     * A leading rank (``Đại tá``, ``PGS.TS``, ``Nhà báo`` ...) is not part of the name in
       ``authors`` but stays in ``raw``.
     * A parenthesised suffix is a *source* when it reads ``Theo X``/``Nguồn: X``, names a news agency
@@ -22,16 +23,21 @@ Byline text (:func:`parse_byline_text`)
       ``Tạp chí ...``); otherwise it is an *affiliation* (``(CTV)``, ``(Trung tâm VH huyện Lạc Sơn)``),
       which stays in ``raw`` only. ``Hoàng Anh/TTXVN`` is a name plus a source.
     * ``Theo X`` / ``Nguồn: X`` / ``(Theo X)`` is a source: ``X`` starts with an uppercase word or an
-      outlet noun (``báo``, ``tạp chí``, ``đài``, ``cổng`` ...) or is a domain; digits are allowed in a
-      source (``Theo VOV2``) but never in a name. A known agency acronym alone (``TTXVN``) is a source.
+      outlet noun (``báo``, ``tạp chí``, ``đài``, ``cổng`` ...) or is a domain. Digits and ``/`` are
+      allowed only in an agency acronym or domain (``Theo VOV2``, ``Theo TTXVN/Vietnam+``), never in a
+      name nor in ``Theo Kế hoạch số 236-KH/HU``; ``X`` must not start with a document kind or a
+      person (``Theo Quyết định``, ``Theo Bí thư ...``, ``Theo ông ...``). A known agency acronym alone
+      (``TTXVN``) is a source.
     * Credit roles: ``Bài: X``, ``Tin: X``, ``Bài, ảnh: X``, ``Bài và ảnh: X``, ``Thực hiện: X`` give
       authors; ``Ảnh: Y``, ``Video: Y``, ``Đồ họa: Y`` are photo/video credits, never authors, so a
       text that is only a photo credit is not a byline (``None``).
     * An institution may sign: a part starting with ``Ban``, ``Văn phòng``, ``Phòng``, ``Trung tâm``,
       ``Sở``, ``Tiểu ban``, ``Ủy ban``, ``UBKT``, ``UBND``, ``Huyện ủy``, ``Tỉnh ủy``, ``Thành ủy``,
       ``Đảng ủy``, ``Công an`` or ``Bộ Chỉ huy``, of at most 10 words with at least one capitalised
-      word after the head (``Ban Tuyên giáo Huyện ủy``), is an author. ``Đảng bộ ...`` and
-      ``Chi bộ ...`` are the *subjects* of congress coverage, not signatories: never a byline.
+      word after the head and whose lower-case words all come from a small institution vocabulary
+      (``giáo``, ``huyện``, ``ủy``, ``thông tin`` ...), is an author: ``Ban Tuyên giáo Huyện ủy`` is,
+      ``Sở Y tế khuyến cáo`` is not. ``Đảng bộ ...`` and ``Chi bộ ...`` are the *subjects* of
+      congress coverage, not signatories: never a byline.
     * A part that is a position/title (``Nguyên Phó Chủ tịch UBND tỉnh``) right after a name is that
       person's title: kept in ``raw`` only.
 
@@ -107,6 +113,8 @@ _GROUP_RE = re.compile(
 """Group bylines: ``Nhóm PV``, ``Nhóm phóng viên``, ``Nhóm CTV Thời sự``."""
 _BAD_CHARS_RE = re.compile(r"[\d\"“”«»?!:…|#@*=<>\[\]{}]")
 """Characters never found in an author name."""
+_BULLETS = "-–—+*•·>"
+"""A line starting with one of these is a list item, never a byline."""
 _QUOTE_EDGE_RE = re.compile(r"^[\"“”'‘’«»]|[\"“”'‘’«»]$")
 _SEP_RE = re.compile(r"\s+[-–—]\s*|\s*[-–—]\s+|\s*[–—;,&]\s*|\s+và\s+", re.IGNORECASE)
 """Separators between parts of a byline (split at parenthesis depth 0 only)."""
@@ -123,6 +131,12 @@ _OUTLET_HEADS: tuple[str, ...] = (
     "to", "truyen hinh", "tin tuc", "ban tin",
 )
 """Folded first words of an outlet named as a source (``báo Nhân Dân``, ``Đài TNVN``)."""
+_SOURCE_STOP: tuple[str, ...] = (
+    "quyet dinh", "ke hoach", "nghi quyet", "chi thi", "thong bao", "bao cao", "huong dan", "quy dinh", "luat",
+    "nghi dinh", "thong tu", "dong chi", "bi thu", "chu tich", "giam doc", "pho", "truong ban", "ong", "ba",
+    "anh", "chi", "do", "nhu", "danh gia", "thong ke", "so lieu", "ket qua", "toi", "chung toi",
+)
+"""Folded first words after ``Theo`` that introduce a document or a person, not a reprint source."""
 _ROLE_ACRONYMS: frozenset[str] = frozenset({"PV", "CTV", "BTV", "TTV", "PV-CTV"})
 """Staff acronyms: authors when alone, affiliations in parentheses."""
 _RANK_PHRASES: tuple[tuple[str, ...], ...] = (
@@ -299,6 +313,9 @@ def _clean_name(text: str) -> str | None:
         return None
     if len(words) == 1 and fold(words[0]) in {"het", "xong", "ket"}:
         return None
+    word = words[0]
+    if len(words) == 1 and "." not in word and len(word) > 1 and word.isupper() and word not in _ROLE_ACRONYMS:
+        return None  # "UBND", "HĐND": an acronym alone is a body, not a name ("PV", "CTV" are)
     if all(_is_name_word(w) for w in words):
         return " ".join(words)
     return None
@@ -328,7 +345,7 @@ def _clean_source(text: str) -> str | None:
     if _AGENCY_RE.match(src) or _DOMAIN_RE.match(src):
         return src
     words = src.split()
-    if len(words) > 12:
+    if len(words) > 12 or re.search(r"[\d/]", src) or _folded_startswith(fold(src), _SOURCE_STOP):
         return None
     if words[0][0].isupper():
         return src
@@ -483,7 +500,7 @@ def parse_byline_text(text: str) -> Byline | None:
     if not isinstance(text, str):
         return None
     raw = clean(text)
-    if not raw or len(raw) > MAX_TEXT_CHARS or _QUOTE_EDGE_RE.search(raw):
+    if not raw or len(raw) > MAX_TEXT_CHARS or _QUOTE_EDGE_RE.search(raw) or raw[0] in _BULLETS:
         return None
     body = _unwrap(raw)
     if body is None:

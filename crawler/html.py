@@ -19,7 +19,7 @@ import lxml.etree
 import lxml.html
 from w3lib.encoding import html_to_unicode
 
-from crawler.text import clean
+from crawler.text import clean, nfc
 from crawler.urls import absolute, unwayback
 
 logger = logging.getLogger(__name__)
@@ -103,12 +103,13 @@ def decode(body: bytes | str, declared_encoding: str | None = None) -> str:
     return text
 
 
+_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\ufeff\xad]")
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 
 
 def parse_document(body: bytes | str, *, url: str | None = None, encoding: str | None = None) -> Document | None:
     """Parse a page into a :class:`Document`; ``None`` when it is not HTML at all."""
-    text = _XML_DECL_RE.sub("", decode(body, encoding))
+    text = _ZERO_WIDTH_RE.sub("", _XML_DECL_RE.sub("", nfc(decode(body, encoding))))
     if not text.strip():
         return None
     try:
@@ -214,7 +215,7 @@ class _Linearizer:
         link_chars, self._link_chars = self._link_chars, 0
         bold_chars, self._bold_chars = self._bold_chars, 0
         italic_chars, self._italic_chars = self._italic_chars, 0
-        text = clean(raw)
+        text = " ".join(raw.split())  # the document is already NFC without zero-width characters
         if not text or self._owner is None:
             return
         n = len(raw.strip()) or 1

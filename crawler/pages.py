@@ -66,6 +66,8 @@ TITLE_SUFFIX_RE = re.compile(r"\s*[-|–—:]\s*(?:Báo\s+)?(?:Hòa|Hoà)\s+Bìn
 NOT_FOUND_RE = re.compile(r"khong tim thay|404|not found|trang ban yeu cau khong ton tai|loi he thong")
 
 MIN_BODY_CHARS = 120
+#: Cheap pre-check before the caption rule: captions name a photo ("Ảnh: ...", "ảnh minh họa").
+_CAPTION_WORD_RE = re.compile(r"ảnh|Ảnh|ẢNH|minh họa|minh hoạ|Photo|photo")
 
 
 @dataclass
@@ -95,6 +97,8 @@ class ArticlePage:
         self.url: str | None = self.doc.base_url if self.doc else url
         self._layout: _Layout | None = None
         self._captions: set[int] = set()
+        self._body: list[Block] | None = None
+        self._caption_cache: dict[tuple[int, int], set[int]] = {}
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -134,7 +138,7 @@ class ArticlePage:
         if folded_meta:
             best: tuple[int, int] | None = None
             for b in blocks:
-                if not b.text or b.chrome and not b.heading:
+                if not b.text or b.chrome and not b.heading or len(b.text) > len(meta_title or "") + 60:
                     continue
                 ft = fold(b.text)
                 if ft == folded_meta or (len(ft) > 20 and (ft in folded_meta or folded_meta in ft)
@@ -293,6 +297,11 @@ class ArticlePage:
 
     def body_blocks(self) -> list[Block]:
         """Text blocks of the body, captions and chrome removed, byline still included."""
+        if self._body is None:
+            self._body = self._compute_body_blocks()
+        return self._body
+
+    def _compute_body_blocks(self) -> list[Block]:
         lay = self.layout()
         blocks = self.blocks
         start_candidates = [i for i in (lay.title, lay.date, lay.lead) if i is not None]
@@ -301,11 +310,12 @@ class ArticlePage:
         region = blocks[start:end]
         root = _content_root(region)
         captions = self._caption_indexes(region)
+        inside = _blocks_in_root(region, root)
         out: list[Block] = []
         for b in region:
             if not b.text or b.index in captions:
                 continue
-            if root is not None and not _inside(b.element, root):
+            if b.index not in inside:
                 continue
             if _is_chrome_block(b) or looks_like_date_line(b.text) and b.index - start < 3:
                 continue
@@ -316,6 +326,9 @@ class ArticlePage:
 
     def _caption_indexes(self, region: list[Block]) -> set[int]:
         """Blocks that are photo captions: caption-hinted containers, or short lines after an image."""
+        key = (region[0].index, region[-1].index) if region else (0, 0)
+        if key in self._caption_cache:
+            return self._caption_cache[key]
         found: set[int] = set()
         for pos, b in enumerate(region):
             if not b.text:
@@ -325,12 +338,14 @@ class ArticlePage:
             short = len(b.text) <= 400
             if in_caption_el and short and not has_lead_prefix(b.text):
                 found.add(b.index)
-            elif after_image and short and (looks_like_caption(b.text) or b.italic or _centered(b)) \
+            elif after_image and short and (b.italic or _centered(b) or _CAPTION_WORD_RE.search(b.text)
+                                            and looks_like_caption(b.text)) \
                     and not has_lead_prefix(b.text):
                 found.add(b.index)
-            elif looks_like_caption(b.text) and short:
+            elif short and _CAPTION_WORD_RE.search(b.text) and looks_like_caption(b.text):
                 found.add(b.index)
         self._captions |= found
+        self._caption_cache[key] = found
         return found
 
     def body_paragraphs(self) -> list[str]:
@@ -411,12 +426,12 @@ class ArticlePage:
         body = self.body_blocks()
         lines = [b.text for b in body]
         used: set[int] = set()
-        found = parse_trailing_byline(lines)
+        found = parse_trailing_byline(lines[-6:])
         if found:
             byline, n = found
             used |= {b.index for b in body[len(body) - n:]} if n else set()
             return byline, used
-        lead_found = parse_leading_byline(lines)
+        lead_found = parse_leading_byline(lines[:4])
         if lead_found:
             byline, n = lead_found
             used |= {b.index for b in body[:n]}
@@ -525,6 +540,10 @@ class ListingPage:
                 ids = article_ids(lk.url)
                 if ids:
                     pending.category_id, pending.article_id = ids
+                rest = b.text.replace(lk.text, "", 1).strip(" ()[]-|")
+                if rest and looks_like_date_line(rest):
+                    found = parse_date_line(rest)
+                    pending.published_at = found.iso if found else None
                 seen[lk.url] = pending
                 continue
             if pending is not None and b.text:
@@ -621,7 +640,7 @@ def _is_decoration(b: Block) -> bool:
 
 
 def _is_chrome_block(b: Block) -> bool:
-    folded = fold(b.text)
+    folded = fold(b.text[:80])
     if CHROME_LINE_RE.match(folded):
         return True
     if b.link_density > 0.6 and len(b.text) < 200:
@@ -662,6 +681,30 @@ def _content_root(region: list[Block]) -> Any | None:
             break
         best = parent
     return best
+
+
+def _blocks_in_root(region: list[Block], root: Any | None) -> set[int]:
+    """Indexes of the region's blocks that belong to the body: those inside ``root``, plus up to
+    three short blocks right before or after them inside ``root``'s parent (a byline paragraph or
+    a guest author's lines set beside the text container)."""
+    if root is None:
+        return {b.index for b in region}
+    inside = [b for b in region if b.text and _inside(b.element, root)]
+    if not inside:
+        return set()
+    out = {b.index for b in inside}
+    parent = root.getparent()
+    if parent is None:
+        return out
+    first, last = inside[0].index, inside[-1].index
+    after = [b for b in region if b.index > last and b.text][:3]
+    before = [b for b in region if b.index < first and b.text][-3:]
+    for group in (after, reversed(before)):
+        for b in group:
+            if len(b.text) > 120 or b.chrome or b.link_density > 0.5 or not _inside(b.element, parent):
+                break
+            out.add(b.index)
+    return out
 
 
 def _prose_under(el: Any, region: list[Block]) -> int:

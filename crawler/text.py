@@ -27,16 +27,32 @@ def clean_or_none(text: str | None) -> str | None:
     return out or None
 
 
+def _fold_table() -> dict[int, int | None]:
+    table: dict[int, int | None] = {}
+    for code in list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
+        ch = chr(code)
+        base = "".join(c for c in unicodedata.normalize("NFD", ch) if unicodedata.category(c) != "Mn")
+        if len(base) == 1 and base != ch:
+            table[code] = ord(base.lower())
+    for code in range(0x300, 0x370):  # combining marks of decomposed (NFD) text
+        table[code] = None
+    table[ord("đ")] = ord("d")
+    table[ord("Đ")] = ord("d")
+    return table
+
+
+_FOLD_TABLE = _fold_table()
+
+
 def fold(text: str | None) -> str:
     """Lower-case, strip diacritics, map ``đ``/``Đ`` to ``d``: ``"ĐẢNG BỘ"`` → ``"dang bo"``.
 
-    Used for diacritic-insensitive matching and for the folded copy in the search index.
+    Works on NFC and NFD input alike. Used for diacritic-insensitive matching and for the folded
+    copy in the search index.
     """
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return unicodedata.normalize("NFC", stripped).lower()
+    return text.translate(_FOLD_TABLE).lower()
 
 
 def strip_lead_prefix(text: str) -> str:
