@@ -43,16 +43,17 @@ Byline text (:func:`parse_byline_text`)
 
 Trailing byline (:func:`parse_trailing_byline`)
     * Trailing empty lines and up to three series/footnote *markers* (``(Còn nữa)``, ``(Hết)``,
-      ``Hết.``, ``(Kỳ 2: ...)``, ``Kỳ sau: ...``, ``Bài sau: ...``, ``(*) ...``) are skipped.
+      ``Hết.``, ``(Kỳ 2: ...)``, ``Kỳ sau: ...``, ``Bài sau: ...``, ``(*) ...``) or page-tool lines
+      (``Lượt xem: 1.204 | Gửi bài viết | In``, ``Chia sẻ | Bản in``) are skipped.
     * Among the last 1–3 remaining non-empty lines, the longest run that reads as a byline wins:
       each line is a byline line (as above, at most 100 characters), a photo credit (``Ảnh: M.T``,
       at most one) or a title line right after a name line; at least one line must give an author
       or a source, and at most two lines may be bare name lines. When the line just above a run of
       bare names is itself a bare name, the tail is a list of names, not a byline: ``None``.
     * ``n`` counts every line from the first byline line to the end of ``lines``, empty lines and
-      trailing markers included (the API can only drop a tail). Use :func:`split_trailing_byline`
-      to drop the byline but keep markers in the body (they are appended back at its end); markers
-      above the byline are never touched.
+      trailing markers and page tools included (the API can only drop a tail). Use
+      :func:`split_trailing_byline` to drop the byline and page tools but keep markers in the body
+      (they are appended back at its end); markers above the byline are never touched.
     * ``Byline.raw`` of a multi-line byline joins its lines with `` - `` (a title line with ``, ``),
       a form that :func:`parse_byline_text` parses back to the same authors and source.
 
@@ -193,6 +194,24 @@ _MARKER_RE = re.compile(
 )
 """Series and footnote markers: ``(Còn nữa)``, ``Hết.``, ``(Kỳ 2: ...)``, ``Kỳ sau: ...``, ``(*) ...``."""
 _MAX_MARKER_CHARS = 150
+
+_VIEWS_RE = re.compile(r"\b(?:so )?(?:luot|lan) (?:xem|doc|truy cap)\s*:?\s*[\d.,]+")
+"""A view counter, folded: ``lượt xem: 1.204``."""
+_CHROME_SEP_RE = re.compile(r"[|·•/]+")
+_CHROME_TOOLS: tuple[str, ...] = tuple(
+    sorted(
+        (
+            "gui bai viet", "gui bai", "gui email", "gui cho ban be", "ban in", "in bai viet", "in bai", "in",
+            "chia se", "share", "tweet", "like", "email", "luu bai", "luu tin", "luu", "phan hoi", "binh luan",
+            "ve dau trang", "len dau trang", "dau trang", "quay lai", "tro ve", "tro lai", "facebook", "zalo",
+            "twitter", "bookmark", "print", "top", "gop y", "y kien ban doc",
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+"""Folded page-tool labels printed after an article (longest first)."""
+_MAX_CHROME_CHARS = 120
 
 _INSTITUTION_HEADS: tuple[str, ...] = (
     "ban", "van phong", "phong", "trung tam", "so", "tieu ban", "uy ban", "ubkt", "ubnd", "huyen uy",
@@ -571,6 +590,22 @@ def _is_marker(text: str) -> bool:
     return len(text) <= _MAX_MARKER_CHARS and bool(_MARKER_RE.match(text))
 
 
+def _is_chrome(text: str) -> bool:
+    """Page tools left after the body: ``Lượt xem: 1.204 | Gửi bài viết | In``, ``Chia sẻ``."""
+    if not text.strip() or len(text) > _MAX_CHROME_CHARS:
+        return False
+    rest = _VIEWS_RE.sub(" ", fold(text))
+    rest = _CHROME_SEP_RE.sub(" ", rest).strip()
+    while rest:
+        for tool in _CHROME_TOOLS:
+            if rest == tool or rest.startswith(tool + " "):
+                rest = rest[len(tool) :].strip()
+                break
+        else:
+            return False
+    return True
+
+
 @dataclass
 class _Line:
     """One non-empty line of the tail: its index, text and reading."""
@@ -629,8 +664,15 @@ def _find_trailing(lines: Sequence[str]) -> tuple[Byline, int, list[str]] | None
     texts = [clean(x) if isinstance(x, str) else "" for x in lines]
     nonempty = [i for i, t in enumerate(texts) if t]
     markers: list[str] = []
-    while nonempty and len(markers) < MAX_MARKERS and _is_marker(texts[nonempty[-1]]):
-        markers.insert(0, texts[nonempty.pop()])
+    skipped = 0
+    while nonempty and skipped < MAX_MARKERS:
+        last = texts[nonempty[-1]]
+        if _is_marker(last):
+            markers.insert(0, last)
+        elif not _is_chrome(last):
+            break
+        nonempty.pop()
+        skipped += 1
     if not nonempty:
         return None
     tail = [_read_line(i, texts[i]) for i in nonempty[-MAX_TRAILING_LINES:]]

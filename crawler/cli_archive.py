@@ -171,7 +171,7 @@ def search(query: tuple[str, ...], db_path: Path, limit: int, as_json: bool) -> 
 @contextmanager
 def _output(out: str) -> Iterator[TextIO]:
     if out == "-":
-        stream = io.TextIOWrapper(click.get_binary_stream("stdout"), encoding="utf-8", newline="", write_through=True)
+        stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
         try:
             yield stream
         finally:

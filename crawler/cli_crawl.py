@@ -1,4 +1,4 @@
-"""``hbdt crawl`` and ``hbdt demo``."""
+"""``hbdt crawl``, ``hbdt demo`` and ``hbdt reparse``."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from typing import Any
 
 import click
 
-from crawler.crawl import LOOPBACK_SETTINGS, parse_setting, run_crawl
+from crawler.crawl import LOOPBACK_SETTINGS, SPIDERS, CrawlResult, parse_setting, run_crawl
 from crawler.urls import DEFAULT_START_URL
+from crawler.wayback import DEFAULT_WAYBACK_URL
 
 logger = logging.getLogger(__name__)
 
@@ -24,43 +25,75 @@ def _settings(pairs: tuple[str, ...]) -> dict[str, Any]:
     return out
 
 
+def _check_day(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Validate a ``YYYY-MM-DD`` option."""
+    if value is None:
+        return None
+    from datetime import date
+
+    try:
+        date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"expected YYYY-MM-DD, got {value!r}") from exc
+    return value
+
+
 @click.command()
 @click.option("--start-url", "start_urls", multiple=True, metavar="URL",
               help=f"Listing or article URL to start from (repeatable). Default: {DEFAULT_START_URL}")
 @click.option("--db", default="archive.db", show_default=True, help="SQLite archive to write.")
+@click.option("--source", type=click.Choice(sorted(SPIDERS)), default="live", show_default=True,
+              help="The live site (or a mirror), or the Internet Archive's Wayback Machine.")
+@click.option("--wayback-url", default=DEFAULT_WAYBACK_URL, show_default=True, metavar="URL",
+              help="Base URL of the Wayback Machine (with --source wayback).")
 @click.option("--all-topics", is_flag=True, help="Archive every listed item, not only congress coverage.")
 @click.option("--related-depth", default=1, show_default=True, type=click.IntRange(0, 5),
               help="How deep to follow 'Các tin khác' items.")
-@click.option("--since", default=None, metavar="YYYY-MM-DD", help="Skip articles published before this day.")
-@click.option("--until", default=None, metavar="YYYY-MM-DD", help="Skip articles published after this day.")
+@click.option("--since", default=None, metavar="YYYY-MM-DD", callback=_check_day,
+              help="Skip listed articles published before this day (and stop paging there).")
+@click.option("--until", default=None, metavar="YYYY-MM-DD", callback=_check_day,
+              help="Skip listed articles published after this day.")
 @click.option("--refresh", is_flag=True, help="Fetch archived articles again (changed ones keep a revision).")
-@click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy setting.")
-def crawl(start_urls: tuple[str, ...], db: str, all_topics: bool, related_depth: int, since: str | None,
-          until: str | None, refresh: bool, settings: tuple[str, ...]) -> None:
-    """Crawl HBĐT listings and their congress articles into the archive.
+@click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE",
+              help="Override a Scrapy setting, e.g. -s DOWNLOAD_DELAY=2 (repeatable).")
+def crawl(start_urls: tuple[str, ...], db: str, source: str, wayback_url: str, all_topics: bool,
+          related_depth: int, since: str | None, until: str | None, refresh: bool,
+          settings: tuple[str, ...]) -> None:
+    """Crawl HBĐT listings, their congress articles and related items into the archive.
 
-    Example: hbdt crawl --start-url https://baohoabinh.com.vn/11/page/1/CHINH-TRI.htm --db archive.db
+    Incremental: articles already archived are not fetched again (unless --refresh); pages that
+    failed last time are retried. Exit status 0 when the crawl did its job (failed pages are
+    recorded in the archive's failures table), 1 when it failed.
+
+    Examples: hbdt crawl --db archive.db;
+    hbdt crawl --source wayback --since 2019-06-01 --until 2020-12-31
     """
-    args = {
-        "start_urls": ",".join(start_urls or (DEFAULT_START_URL,)),
+    args: dict[str, Any] = {
         "all_topics": all_topics,
         "related_depth": related_depth,
         "since": since,
         "until": until,
         "refresh": refresh,
     }
-    result = run_crawl("hbdt", db, args, _settings(settings))
-    _report(result.stats, db)
+    if source == "wayback":
+        if start_urls:
+            raise click.UsageError("--start-url is for --source live; the Wayback source discovers URLs itself")
+        args["wayback_url"] = wayback_url
+    else:
+        args["start_urls"] = ",".join(start_urls or (DEFAULT_START_URL,))
+    result = run_crawl(SPIDERS[source], db, args, _settings(settings))
+    _report(result, db)
     if not result.ok:
         raise SystemExit(1)
 
 
-def _report(stats: dict[str, Any], db: str) -> None:
+def _report(result: CrawlResult, db: str) -> None:
+    stats = result.stats
     click.echo(
+        f"run {stats.get('hbdt/run_id', '?')}: {result.status}; "
         f"requests: {stats.get('downloader/request_count', 0)}, "
-        f"items: {stats.get('item_scraped_count', 0)}, "
-        f"failed: {stats.get('hbdt/failed_requests', 0)}, "
-        f"finish: {stats.get('finish_reason', '?')} → {db}",
+        f"archived: {stats.get('item_scraped_count', 0)} items, "
+        f"failed: {stats.get('hbdt/failed_requests', 0)} → {db}",
         err=True,
     )
 
@@ -78,10 +111,32 @@ def demo(db: str) -> None:
         start = f"{mirror.url}/11/page/1/CHINH-TRI.htm"
         click.echo(f"Serving the sample site at {mirror.url}; crawling {start}", err=True)
         result = run_crawl("hbdt", db, {"start_urls": start}, dict(LOOPBACK_SETTINGS))
-    _report(result.stats, db)
+    _report(result, db)
     if not result.ok:
         raise SystemExit(1)
     click.echo(f"Done. Browse the archive with:\n  datasette {db}\nor search it with:\n  hbdt search 'dang bo' --db {db}")
 
 
-COMMANDS = [crawl, demo]
+@click.command()
+@click.option("--db", default="archive.db", show_default=True, help="SQLite archive to update.")
+def reparse(db: str) -> None:
+    """Parse again, with the current parser, the pages earlier crawls could not parse.
+
+    Crawls keep such pages raw (table raw_pages); each one that now parses as an article is
+    archived and its raw copy dropped. Example: hbdt reparse --db archive.db
+    """
+    from crawler.archive import ArchiveError, open_archive
+    from crawler.crawl import reparse_raw_pages
+
+    try:
+        archive = open_archive(db, create=False)
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        result = reparse_raw_pages(archive)
+    finally:
+        archive.close()
+    click.echo(f"{result.total} raw pages: {result.archived} archived, {result.unparsable} still unparsable")
+
+
+COMMANDS = [crawl, demo, reparse]

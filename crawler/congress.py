@@ -22,7 +22,10 @@ UPPERCASE and no-diacritics inputs match the same way. Then, in order:
      ``BCH Đảng bộ ... khóa mới / nhiệm kỳ mới`` (not a plenum ``Hội nghị BCH Đảng bộ tỉnh lần thứ 20, khóa XVI``);
    * ``van-kien-dang`` — ``văn kiện (dự thảo) đại hội đảng``, ``dự thảo văn kiện ... của Đảng``;
    * ``to-chuc-dai-hoi`` — ``Đảng bộ|Chi bộ ... tổ chức|tiến hành|hoàn thành đại hội`` (within one
-     clause, not followed by a mass organisation).
+     clause, not followed by a mass organisation);
+   * ``party-congress-en`` — the English edition (``(HBO) - `` leads): ``Party Congress``, ``13th
+     National (Party) Congress``, ``Party Committee/Organisation/Cell('s) congress``, ``congress of
+     the ... Party Committee`` (a Youth Union or Farmers' Association congress does not match).
 
 2. **Mass-organisation guard**: a congress of a non-Party body — ``Đại hội Hội ...`` (Nông dân,
    Cựu chiến binh, Khuyến học, Liên hiệp Phụ nữ, Chữ thập đỏ, Người cao tuổi ...), ``Đại hội Đoàn``,
@@ -124,6 +127,14 @@ _PARTY_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\bvan kien (?:du thao )?dai hoi (?:dai bieu )?(?:dang|xiii)\b"
             r"|\bdu thao (?:cac )?van kien\b[^.;]{0,80}\bcua dang\b"
+        ),
+    ),
+    (
+        "party-congress-en",
+        re.compile(
+            r"\bparty congress(?:es)?\b|\b(?:13th|xiii) national (?:party )?congress\b"
+            r"|\bparty (?:committee|organi[sz]ation|cell|chapter)s?(?:'s|')? congress(?:es)?\b"
+            r"|\bcongress of (?:the )?[a-z' ]{0,40}party (?:committee|organi[sz]ation|cell|chapter)\b"
         ),
     ),
     (

@@ -16,8 +16,15 @@ LOOPBACK_SETTINGS: dict[str, Any] = {
     "DOWNLOAD_DELAY": 0,
     "AUTOTHROTTLE_ENABLED": False,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
-    "RANDOMIZE_DOWNLOAD_DELAY": False,
+    "DOWNLOAD_DELAY_JITTER": 0,
 }
+
+#: Run statuses (``crawl_runs.status``) of a crawl that did its job; failed pages are recorded and
+#: retried by the next run.
+SUCCESS_STATUSES = ("ok", "partial")
+
+#: Spider of each ``--source``.
+SPIDERS = {"live": "hbdt", "wayback": "hbdt_wayback"}
 
 
 @dataclass
@@ -28,8 +35,14 @@ class CrawlResult:
     stats: dict[str, Any]
 
     @property
+    def status(self) -> str:
+        """The run's status as recorded in ``crawl_runs`` (``ok``, ``partial``, ``failed``, ...)."""
+        return str(self.stats.get("hbdt/run_status", self.finish_reason))
+
+    @property
     def ok(self) -> bool:
-        return self.finish_reason == "finished"
+        """Whether the crawl did its job (it may have recorded some failed pages)."""
+        return self.finish_reason == "finished" and self.status in SUCCESS_STATUSES
 
 
 def project_settings(db: str, overrides: dict[str, Any] | None = None) -> Settings:
@@ -37,6 +50,7 @@ def project_settings(db: str, overrides: dict[str, Any] | None = None) -> Settin
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.set("HBDT_DB", db, priority="cmdline")
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
     return settings
@@ -46,7 +60,7 @@ def run_crawl(spider: str, db: str, spider_args: dict[str, Any], overrides: dict
     """Run ``spider`` to completion in this process (a process can run one crawl: Twisted's reactor
     cannot be restarted) and return its finish reason and stats."""
     settings = project_settings(db, overrides)
-    process = CrawlerProcess(settings, install_root_handler=False)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider)
     process.crawl(crawler, **spider_args)
     process.start()
@@ -61,3 +75,35 @@ def parse_setting(pair: str) -> tuple[str, Any]:
         raise ValueError(f"expected NAME=VALUE, got {pair!r}")
     name, value = pair.split("=", 1)
     return name.strip(), value
+
+
+@dataclass
+class ReparseResult:
+    """What ``hbdt reparse`` did: raw pages seen, now archived, still unparsable."""
+
+    total: int
+    archived: int
+    unparsable: int
+
+
+def reparse_raw_pages(db: Any, *, batch_size: int = 100) -> ReparseResult:
+    """Parse every raw page kept by earlier crawls with the current page object; archive those
+    that are articles now (fetch time = when the page was stored) and drop their raw copy."""
+    from crawler.archive import ArchiveWriter, delete_raw_page, raw_pages
+    from crawler.pages import ArticlePage
+
+    pages = raw_pages(db)
+    done: list[str] = []
+    with ArchiveWriter(db, batch_size=batch_size) as writer:
+        for row in pages:
+            page = ArticlePage(row["body"], url=row["url"], encoding=row["encoding"])
+            if not page.is_article():
+                continue
+            record = page.to_record()
+            record.url = row["url"]
+            writer.add(record, fetched_at=row["stored_at"], source="live")
+            done.append(row["url"])
+    for url in done:
+        delete_raw_page(db, url)
+    logger.info("reparse: %d of %d raw pages archived", len(done), len(pages))
+    return ReparseResult(total=len(pages), archived=len(done), unparsable=len(pages) - len(done))

@@ -242,3 +242,25 @@ class UnparsedPage:
     """Why it was not parsed, e.g. ``not an article``."""
     encoding: str | None = None
     """The declared encoding of the response, if any."""
+
+
+@dataclass
+class FetchFailure:
+    """A request that still failed after its retries: recorded in ``failures``, retried next run."""
+
+    url: str
+    """The page URL (original site URL for Wayback captures)."""
+    reason: str
+    """Why, e.g. ``HTTP 503``, ``timeout``, ``truncated body``, ``connection refused``."""
+    status: int | None = None
+    """The HTTP status of the last answer, when there was one."""
+    depth: int = 0
+    """The depth the page was requested at (0 listed or a listing page, 1 a related item, ...)."""
+
+
+@dataclass
+class FetchRecovered:
+    """A page recorded in ``failures`` that has now been fetched: its failure is cleared."""
+
+    url: str
+    """The page URL, as recorded in the failure."""

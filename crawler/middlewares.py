@@ -87,6 +87,6 @@ class RetryAfterMiddleware:
                         request.url, response.status, wait)
             if self.crawler.stats is not None:
                 self.crawler.stats.inc_value("hbdt/retry_after_waits")
-                self.crawler.stats.inc_value("hbdt/retry_after_seconds", wait)
+                self.crawler.stats.inc_value("hbdt/retry_after_seconds", round(wait))
             await sleep(wait)
         return response

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from crawler.bylines import (
+    is_photo_credit,
     looks_like_caption,
     parse_byline_text,
     parse_leading_byline,
-    parse_trailing_byline,
+    split_trailing_byline,
 )
 from crawler.congress import is_congress
 from crawler.dates import DateMatch, looks_like_date_line, parse_date_line, parse_meta_datetime
@@ -46,7 +47,8 @@ AUTHOR_HINT_RE = re.compile(r"author|tac-?gia|byline|signature|nguon", re.IGNORE
 #: Headings that open the related block.
 RELATED_HEADING_RE = re.compile(
     r"^(?:cac tin khac|tin khac|cac bai khac|tin lien quan|bai lien quan|cac tin lien quan|"
-    r"bai viet lien quan|tin cung chuyen muc|cac tin cung chuyen muc|xem them)\s*:?$"
+    r"bai viet lien quan|tin cung chuyen muc|cac tin cung chuyen muc|xem them|"
+    r"other news|related news|related articles|more news)\s*:?$"
 )
 #: Blocks that end the article (footer, comments, date-archive form, other boxes).
 END_RE = re.compile(
@@ -197,9 +199,14 @@ class ArticlePage:
         lo = max(0, title - 3)
         hi = min(len(blocks), max(title + 8, (lead or 0) + 2))
         order = list(range(title + 1, hi)) + list(range(title - 1, lo - 1, -1))
+        title_el = blocks[title].element
         for i in order:
             b = blocks[i]
-            if b.text and b.link_density < 0.5 and looks_like_date_line(b.text) and parse_date_line(b.text):
+            if not b.text or b.link_density >= 0.5 or b.chrome or not looks_like_date_line(b.text):
+                continue
+            if i < title and not _close_in_tree(b.element, title_el):
+                continue  # a date above the title far away in the tree is the header's "today"
+            if parse_date_line(b.text):
                 return i
         return None
 
@@ -342,7 +349,8 @@ class ArticlePage:
                                             and looks_like_caption(b.text)) \
                     and not has_lead_prefix(b.text):
                 found.add(b.index)
-            elif short and _CAPTION_WORD_RE.search(b.text) and looks_like_caption(b.text):
+            elif short and _CAPTION_WORD_RE.search(b.text) and looks_like_caption(b.text) \
+                    and not is_photo_credit(b.text):  # a lone credit line may close a byline
                 found.add(b.index)
         self._captions |= found
         self._caption_cache[key] = found
@@ -410,7 +418,8 @@ class ArticlePage:
                 if current is not None and rest and has_lead_prefix(rest):
                     current.lead = strip_lead_prefix(rest)
                 continue
-            if b.text and current is not None and current.lead is None and has_lead_prefix(b.text):
+            if b.text and current is not None and current.lead is None and not b.links and not b.heading \
+                    and (has_lead_prefix(b.text) or len(b.text) >= 40):
                 current.lead = strip_lead_prefix(b.text)
                 continue
             if b.text and not b.links and _looks_like_date_only(b.text):
@@ -426,10 +435,16 @@ class ArticlePage:
         body = self.body_blocks()
         lines = [b.text for b in body]
         used: set[int] = set()
-        found = parse_trailing_byline(lines[-6:])
-        if found:
-            byline, n = found
-            used |= {b.index for b in body[len(body) - n:]} if n else set()
+        tail = body[-6:]
+        split = split_trailing_byline([b.text for b in tail])
+        if split:
+            kept, byline = split
+            j = 0
+            for b in tail:  # kept = the tail minus the byline lines (series markers stay)
+                if j < len(kept) and b.text == kept[j]:
+                    j += 1
+                else:
+                    used.add(b.index)
             return byline, used
         lead_found = parse_leading_byline(lines[:4])
         if lead_found:
@@ -681,6 +696,14 @@ def _content_root(region: list[Block]) -> Any | None:
             break
         best = parent
     return best
+
+
+def _close_in_tree(el: Any, other: Any, levels: int = 2) -> bool:
+    """Whether ``el`` lies under one of the ``levels`` nearest ancestors of ``other``."""
+    for anc in list(other.iterancestors())[:levels]:
+        if _inside(el, anc):
+            return True
+    return False
 
 
 def _blocks_in_root(region: list[Block], root: Any | None) -> set[int]:

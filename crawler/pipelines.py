@@ -1,50 +1,167 @@
-"""The archive pipeline: one database connection per crawl, batched upserts, a crawl_runs row."""
+"""The archive pipeline: the crawl's only writer to the archive.
+
+One database connection per crawl; articles go through :class:`~crawler.archive.ArchiveWriter`
+(batched upserts, one transaction per batch, revisions of changed articles); unparsable pages are
+stored raw; failures are recorded with their depth and cleared once fetched; a ``crawl_runs`` row
+is opened when the spider opens and closed with its status and counts when it closes.
+
+Run status: ``ok``; ``partial`` (finished, some pages failed: they are recorded and retried next
+run); ``failed`` (the run could not do its job: its start page or the Wayback discovery failed);
+Scrapy's finish reason otherwise (``shutdown`` after Ctrl-C, ...). A run killed outright stays
+``running`` until the next run on the same host notices its process is gone and marks it
+``interrupted``.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import re
+import socket
 from typing import Any
 
+import sqlite_utils
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from crawler.archive import ArchiveWriter, finish_run, open_archive, start_run, store_raw_page
-from crawler.items import CrawledArticle, UnparsedPage
+from crawler.archive import (
+    ArchiveWriter,
+    clear_failure,
+    finish_run,
+    open_archive,
+    record_failure,
+    start_run,
+    store_raw_page,
+)
+from crawler.items import CrawledArticle, FetchFailure, FetchRecovered, UnparsedPage
 
 logger = logging.getLogger(__name__)
 
+#: Depth written at the end of a failure's reason, e.g. ``HTTP 503 [depth 1]``.
+DEPTH_TAG_RE = re.compile(r"\s*\[depth (\d{1,2})\]\s*$")
+#: Key, in a run's ``counts`` JSON, of the highest article id its listing pages showed.
+LISTING_MAX_ID_KEY = "listing_max_article_id"
+
+#: Stats counted as ``skipped`` in ``crawl_runs``: fetched but deliberately not archived.
+SKIPPED_STATS: tuple[str, ...] = (
+    "hbdt/out_of_range_old",
+    "hbdt/out_of_range_new",
+    "hbdt/not_congress",
+    "hbdt/wayback_error_captures",
+    "hbdt/wayback_not_article",
+)
+
+
+def tag_depth(reason: str, depth: int) -> str:
+    """A failure reason that carries its depth: ``"HTTP 503"`` → ``"HTTP 503 [depth 1]"``."""
+    return f"{DEPTH_TAG_RE.sub('', reason)} [depth {depth}]"
+
+
+def split_depth(reason: str | None) -> tuple[str, int | None]:
+    """``"HTTP 503 [depth 1]"`` → ``("HTTP 503", 1)``; no tag gives ``(reason, None)``."""
+    text = reason or ""
+    m = DEPTH_TAG_RE.search(text)
+    if not m:
+        return text, None
+    return text[: m.start()], int(m.group(1))
+
+
+def stale_runs(db: sqlite_utils.Database) -> list[int]:
+    """Ids of ``running`` runs started on this host by a process that no longer exists."""
+    here = socket.gethostname()
+    out: list[int] = []
+    for run_id, raw_args in db.execute("SELECT id, args FROM crawl_runs WHERE status = 'running'").fetchall():
+        try:
+            args = json.loads(raw_args or "{}")
+        except ValueError:
+            continue
+        pid = args.get("pid") if isinstance(args, dict) else None
+        if isinstance(pid, int) and args.get("host") == here and pid != os.getpid() and not _alive(pid):
+            out.append(int(run_id))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def run_status(finish_reason: str, fatal: str | None, failed: int) -> str:
+    """The ``crawl_runs`` status of a run from Scrapy's finish reason and what went wrong."""
+    if finish_reason != "finished":
+        return finish_reason
+    if fatal:
+        return "failed"
+    return "partial" if failed else "ok"
+
+
+def run_counts(stats: dict[str, Any], writer_counts: dict[str, int]) -> dict[str, int]:
+    """The counts stored in ``crawl_runs`` from Scrapy's stats and the writer's counts."""
+    new, updated, unchanged = (int(writer_counts.get(k, 0)) for k in ("new", "updated", "unchanged"))
+    return {
+        "requests": int(stats.get("downloader/request_count", 0)),
+        "archived": new + updated + unchanged,
+        "new": new,
+        "updated": updated,
+        "unchanged": unchanged,
+        "failed": int(stats.get("hbdt/failed_requests", 0)),
+        "skipped": sum(int(stats.get(name, 0)) for name in SKIPPED_STATS),
+        "unparsable": int(stats.get("hbdt/unparsed_pages", 0)),
+    }
+
 
 class ArchivePipeline:
-    """Writes :class:`CrawledArticle` items into the SQLite archive (``HBDT_DB``)."""
+    """Writes the spider's items into the SQLite archive (``HBDT_DB``)."""
 
     def __init__(self, path: str, batch_size: int) -> None:
         self.path = path
         self.batch_size = batch_size
         self.crawler: Crawler | None = None
+        self.db: sqlite_utils.Database | None = None
         self.writer: ArchiveWriter | None = None
         self.run_id: int | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
-        pipeline = cls(crawler.settings.get("HBDT_DB", "archive.db"), crawler.settings.getint("HBDT_BATCH_SIZE", 100))
+        pipeline = cls(crawler.settings.get("HBDT_DB", "archive.db"),
+                       crawler.settings.getint("HBDT_BATCH_SIZE", 100))
         pipeline.crawler = crawler
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def open_spider(self, spider: Spider | None = None) -> None:
+        spider = spider or (self.crawler.spider if self.crawler else None)
         self.db = open_archive(self.path)
+        for stale in stale_runs(self.db):
+            finish_run(self.db, stale, status="interrupted", counts={})
+            logger.warning("run %s was killed before it finished: marked interrupted", stale)
         self.writer = ArchiveWriter(self.db, batch_size=self.batch_size)
-        args = {k: getattr(spider, k, None) for k in ("start_urls", "all_topics", "related_depth", "since", "until", "refresh")}
-        self.run_id = start_run(self.db, source=getattr(spider, "source", "live"), args=_jsonable(args))
+        run_args = getattr(spider, "run_args", None)
+        args = dict(run_args()) if callable(run_args) else {}
+        args.update(pid=os.getpid(), host=socket.gethostname())
+        self.run_id = start_run(self.db, source=getattr(spider, "source", "live"), args=args)
         logger.info("archive %s opened (run %s)", self.path, self.run_id)
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
-        assert self.writer is not None
+        assert self.writer is not None and self.db is not None
         if isinstance(item, CrawledArticle):
             self.writer.add(item.record, fetched_at=item.fetched_at, capture_timestamp=item.capture_timestamp,
                             source=item.source)
         elif isinstance(item, UnparsedPage):
             store_raw_page(self.db, item.url, item.body, item.reason, encoding=item.encoding)
+        elif isinstance(item, FetchFailure):
+            record_failure(self.db, item.url, tag_depth(item.reason, item.depth), status=item.status,
+                           run_id=self.run_id)
+        elif isinstance(item, FetchRecovered):
+            # what was fetched must be stored before its failure is forgotten
+            self.writer.flush()
+            clear_failure(self.db, item.url)
         return item
 
     def close_spider(self, spider: Spider | None = None) -> None:
@@ -53,30 +170,20 @@ class ArchivePipeline:
             self.writer.close()
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        if self.writer is None:
+        if self.writer is None or self.db is None:
             return
         stats = self.crawler.stats.get_stats() if self.crawler and self.crawler.stats else {}
-        counts = {
-            "requests": int(stats.get("downloader/request_count", 0)),
-            "archived": self.writer.counts.get("new", 0),
-            "updated": self.writer.counts.get("updated", 0),
-            "unchanged": self.writer.counts.get("unchanged", 0),
-            "failed": int(stats.get("hbdt/failed_requests", 0)),
-            "unparsed": int(stats.get("hbdt/unparsed_pages", 0)),
-        }
-        if reason != "finished":
-            status = reason
-        else:
-            status = "partial" if counts["failed"] else "ok"
+        counts: dict[str, Any] = run_counts(stats, self.writer.counts)
+        status = run_status(reason, getattr(spider, "fatal", None), counts["failed"])
+        listing_max = getattr(spider, "listing_max_id", None)
+        if listing_max is not None:
+            counts[LISTING_MAX_ID_KEY] = listing_max
         if self.run_id is not None:
             finish_run(self.db, self.run_id, status=status, counts=counts)
+        if self.crawler and self.crawler.stats:
+            self.crawler.stats.set_value("hbdt/run_status", status)
+            self.crawler.stats.set_value("hbdt/run_id", self.run_id)
         self.db.close()
+        self.db = None
         self.writer = None
         logger.info("archive closed (%s): %s", status, counts)
-
-
-def _jsonable(args: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in args.items():
-        out[key] = value if isinstance(value, (str, int, float, bool, list, type(None))) else str(value)
-    return out

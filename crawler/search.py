@@ -33,9 +33,11 @@ from crawler.text import clean, fold
 TOKEN_RE = re.compile(r"[^\W_]+")
 """A word as FTS5's unicode61 tokenizer sees it: a run of letters and digits."""
 _QUERY_PART_RE = re.compile(r'"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+)')
+_PARENS_RE = re.compile(r"[()\[\]{}]")
 _ELLIPSIS = "…"
 _MARK_START = "\x02"
 _MARK_END = "\x03"
+_HIGHLIGHT_RE = re.compile("\x02([^\x03]*)\x03")
 
 FTS_TABLE = "articles_fts"
 FTS_COLUMNS: tuple[str, ...] = ("title", "lead", "body", "folded_terms")
@@ -49,6 +51,7 @@ RANK_FUNCTION = "bm25({})".format(", ".join(f"{w:.1f}" for w in BM25_WEIGHTS))
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 32
 MAX_PHRASE_VARIANTS = 32
+MAX_BIGRAMS = 8
 SNIPPET_TOKENS = 24
 DEFAULT_MARKS: tuple[str, str] = ("[", "]")
 
@@ -68,15 +71,16 @@ class Term:
 
 @dataclass
 class ParsedQuery:
-    """A user query as AND-ed groups of OR-ed terms, plus the terms to exclude."""
+    """A user query: alternatives (``OR``) of clauses whose terms are all required, plus the
+    terms to exclude from every result."""
 
-    groups: list[list[Term]] = field(default_factory=list)
+    clauses: list[list[Term]] = field(default_factory=list)
     excluded: list[Term] = field(default_factory=list)
 
     @property
     def tokens(self) -> list[str]:
         """Every folded token of the positive terms, in order."""
-        return [tok for group in self.groups for term in group for tok in term.tokens]
+        return [tok for clause in self.clauses for term in clause for tok in term.tokens]
 
 
 def tokens(text: str | None) -> list[str]:
@@ -119,20 +123,22 @@ def _term_from_chunk(text: str, *, prefix: bool, negated: bool) -> Term | None:
 def parse_query(query: str | None) -> ParsedQuery:
     """Parse a user query into terms; raise :class:`QueryError` if it holds no word to search.
 
-    Grammar (forgiving, never a syntax error): words are AND-ed; ``"a phrase"`` keeps word order
-    (an unbalanced quote runs to the end); ``OR`` between two terms makes them alternatives;
-    ``NOT word`` or ``-word`` excludes; ``word*`` matches a prefix; ``AND`` is implied. Anything
-    that is not a letter or digit only separates words.
+    Grammar (forgiving, never a syntax error), as in FTS5: words are all required; ``OR``
+    separates alternatives (``mai chau OR van nghia`` is either pair); ``"a phrase"`` keeps word
+    order (an unbalanced quote runs to the end); ``NOT word`` or ``-word`` excludes; ``word*``
+    matches a prefix; ``AND`` is implied. Anything that is not a letter or digit only separates
+    words (brackets separate chunks; letters joined by other punctuation, as in ``KT-XH``, stay a
+    phrase, as the tokenizer indexes them).
     """
     if query is None or not query.strip():
         raise QueryError("empty query")
     if len(query) > MAX_QUERY_CHARS:
         raise QueryError(f"query longer than {MAX_QUERY_CHARS} characters")
     parsed = ParsedQuery()
-    pending_or = False
+    clause: list[Term] = []
     pending_not = False
     count = 0
-    for m in _QUERY_PART_RE.finditer(clean(query)):
+    for m in _QUERY_PART_RE.finditer(_PARENS_RE.sub(" ", clean(query))):
         phrase, word = m.group("phrase"), m.group("word")
         term: Term | None
         if phrase is not None:
@@ -140,7 +146,10 @@ def parse_query(query: str | None) -> ParsedQuery:
         else:
             assert word is not None
             if word == "OR":
-                pending_or = bool(parsed.groups)
+                if clause:
+                    parsed.clauses.append(clause)
+                clause = []
+                pending_not = False
                 continue
             if word == "AND":
                 continue
@@ -157,17 +166,15 @@ def parse_query(query: str | None) -> ParsedQuery:
         count += 1
         if count > MAX_TERMS:
             raise QueryError(f"query has more than {MAX_TERMS} terms")
-        if term.negated:
-            parsed.excluded.append(term)
-            pending_or = False
-        elif pending_or:
-            parsed.groups[-1].append(term)
-            pending_or = False
-        else:
-            parsed.groups.append([term])
-    if not parsed.groups:
-        raise QueryError("query has no word to search for" if not parsed.excluded else
-                         "query only excludes words; add a word to search for")
+        (parsed.excluded if term.negated else clause).append(term)
+    if clause:
+        parsed.clauses.append(clause)
+    if not parsed.clauses:
+        raise QueryError(
+            "query only excludes words; add a word to search for"
+            if parsed.excluded
+            else "query has no word to search for"
+        )
     return parsed
 
 
@@ -212,6 +219,30 @@ def _term_expr(term: Term) -> str:
     return "(" + " AND ".join(parts) + ")"
 
 
+def _bigrams(clause: list[Term]) -> list[Term]:
+    """Adjacent pairs of the clause's plain words, as phrases (``lac son`` → ``"lac son"``).
+
+    Vietnamese words are written as space-separated syllables, so a pair of query syllables that
+    also stands side by side in the text is most likely the same word: ``Lạc Sơn`` rather than
+    ``Sơn La ... Lạc Thủy``.
+    """
+    pairs: list[Term] = []
+    for a, b in itertools.pairwise(clause):
+        if not (a.prefix or b.prefix):
+            pairs.append(Term(tokens=[a.tokens[-1], b.tokens[0]]))
+    return pairs[:MAX_BIGRAMS]
+
+
+def _clause_expr(clause: list[Term]) -> str:
+    exprs = [_term_expr(t) for t in clause]
+    pairs = _bigrams(clause)
+    if pairs:
+        # Always true when the clause matches (its first term is required), so the results do
+        # not change; bm25 counts the pairs found and ranks those articles higher.
+        exprs.append("(" + " OR ".join([_term_expr(p) for p in pairs] + [exprs[0]]) + ")")
+    return exprs[0] if len(exprs) == 1 else "(" + " AND ".join(exprs) + ")"
+
+
 def build_match(query: str | ParsedQuery, *, columns: str | None = SEARCH_COLUMNS) -> str:
     """The FTS5 MATCH expression for a user query (see :func:`parse_query`).
 
@@ -219,24 +250,30 @@ def build_match(query: str | ParsedQuery, *, columns: str | None = SEARCH_COLUMN
     filter (default: title, lead and body) or ``None`` for all columns.
     """
     parsed = parse_query(query) if isinstance(query, str) else query
-    groups = []
-    for group in parsed.groups:
-        exprs = [_term_expr(t) for t in group]
-        groups.append(exprs[0] if len(exprs) == 1 else "(" + " OR ".join(exprs) + ")")
-    expr = " AND ".join(groups)
+    clauses = [_clause_expr(c) for c in parsed.clauses]
+    expr = clauses[0] if len(clauses) == 1 else " OR ".join(clauses)
     if parsed.excluded:
         expr = "(" + expr + ") NOT (" + " OR ".join(_term_expr(t) for t in parsed.excluded) + ")"
     return f"{columns} : ({expr})" if columns else expr
 
 
+def _highlighted_words(snippet: str | None) -> int:
+    return sum(len(span.split()) for span in _HIGHLIGHT_RE.findall(snippet or ""))
+
+
 def _pick_snippet(body_snippet: str | None, lead_snippet: str | None, marks: tuple[str, str]) -> str:
-    """The body snippet if it highlights a word, else the lead's; else the start of lead or body.
+    """The body or lead snippet that highlights more words (the body on a tie); without a
+    highlight, the start of the lead (or body).
 
     (A match in the title only highlights nothing here: the title is shown beside the snippet.)
     """
-    chosen = next((c for c in (body_snippet, lead_snippet) if c and _MARK_START in c), None)
-    if chosen is None:
-        chosen = lead_snippet or body_snippet or ""
+    body_hits = _highlighted_words(body_snippet)
+    lead_hits = _highlighted_words(lead_snippet)
+    if body_hits or lead_hits:
+        chosen = body_snippet if body_hits >= lead_hits else lead_snippet
+    else:
+        chosen = lead_snippet or body_snippet
+    chosen = chosen or ""
     return chosen.replace(_MARK_START, marks[0]).replace(_MARK_END, marks[1])
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Iterator
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -30,3 +33,31 @@ def mirror(site_copy: Path) -> Iterator[Mirror]:
         yield server
     finally:
         server.stop()
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+#: ``-s`` settings for a crawl of a loopback mirror: no politeness delays, short retries/timeouts.
+LOOPBACK_CLI_SETTINGS: tuple[str, ...] = (
+    "-s", "DOWNLOAD_DELAY=0",
+    "-s", "DOWNLOAD_DELAY_JITTER=0",
+    "-s", "AUTOTHROTTLE_ENABLED=0",
+    "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",
+    "-s", "RETRY_TIMES=2",
+    "-s", "DOWNLOAD_TIMEOUT=4",
+    "-s", "HBDT_RETRY_AFTER_MAX=3",
+)
+
+
+def run_hbdt(*args: str, timeout: float = 90, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m crawler ARGS...`` (the ``hbdt`` CLI) in a fresh process from the repository
+    root (a Twisted reactor cannot be restarted, so every crawl needs its own process)."""
+    full_env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
+    return subprocess.run([sys.executable, "-m", "crawler", *args], cwd=REPO, capture_output=True, text=True,
+                          timeout=timeout, env=full_env, check=False)
+
+
+@pytest.fixture
+def hbdt_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """:func:`run_hbdt`: the ``hbdt`` command line in a subprocess."""
+    return run_hbdt

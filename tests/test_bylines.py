@@ -94,6 +94,10 @@ TRAILING: list[tuple[list[str], list[str], str | None, int | None]] = [
     (["Thanh Sơn", "(Hết)"], ["Thanh Sơn"], None, 2),
     (["Thanh Sơn", "Kỳ sau: Những mô hình hay ở cơ sở"], ["Thanh Sơn"], None, 2),
     (["Thu Hằng (CTV)", "(*) Tít bài do Tòa soạn đặt"], ["Thu Hằng"], None, 2),
+    # page tools left after the byline are skipped (and dropped with it)
+    (["Thanh Sơn", "", "Lượt xem: 1.204 | Gửi bài viết | In"], ["Thanh Sơn"], None, 3),
+    (["Thanh Sơn", "Chia sẻ | Bản in"], ["Thanh Sơn"], None, 2),
+    (["Lượt xem: 1.204 | Gửi bài viết | In"], [], None, None),
     # traps: not a byline
     ([], [], None, None),
     (["Xin trân trọng cảm ơn!"], [], None, None),
@@ -147,6 +151,7 @@ def test_parse_trailing_byline(tail: list[str], authors: list[str], source: str 
         ([LAST, "(Còn nữa)", "Thanh Sơn"], ([LAST, "(Còn nữa)"], ["Thanh Sơn"])),
         ([LAST, "Bài: Thu Hằng", "Ảnh: Đức Anh"], ([LAST], ["Thu Hằng"])),
         ([LAST, "Minh Anh", "", "Theo TTXVN", ""], ([LAST], ["Minh Anh"])),
+        ([LAST, "Thanh Sơn", "(Còn nữa)", "Lượt xem: 87 | In"], ([LAST, "(Còn nữa)"], ["Thanh Sơn"])),
         ([LAST, "Xin trân trọng cảm ơn!"], None),
     ],
 )

@@ -163,3 +163,21 @@ HELD_OUT: list[tuple[str, int | None, bool]] = [
 @pytest.mark.parametrize(("title", "category_id", "expected"), HELD_OUT)
 def test_held_out(title: str, category_id: int | None, expected: bool) -> None:
     assert is_congress(title, None, category_id) is expected
+
+
+#: The English edition (en.baohoabinh.com.vn, leads "(HBO) - ") has congress coverage too.
+ENGLISH: list[tuple[str, str | None, bool]] = [
+    ("Hoa Binh prepares for 17th provincial Party Congress", None, True),
+    ("Lac Son district holds Party Congress for 2020-2025 tenure", None, True),
+    ("Provincial delegates look towards the 13th National Party Congress", None, True),
+    ("Commune Party Committee's congress elects new executive board", None, True),
+    ("Congress of the Tan Lac district Party Committee opens", None, True),
+    ("Provincial Youth Union convenes 15th congress", "The Youth Union held its congress for the 2022-2027 tenure", False),
+    ("Farmers' Association holds congress", None, False),
+    ("Hoa Binh attracts more tourists to Mai Chau", None, False),
+]
+
+
+@pytest.mark.parametrize(("title", "lead", "expected"), ENGLISH)
+def test_english_edition(title: str, lead: str | None, expected: bool) -> None:
+    assert is_congress(title, lead) is expected

@@ -1,0 +1,423 @@
+"""What the live spider (``hbdt``) and the Wayback spider (``hbdt_wayback``) share.
+
+Routing only: which page to fetch, at which depth, and what to do with the answer. Extraction is
+the page objects' job (:mod:`crawler.pages`); no selector lives here or in the spiders.
+
+* **The archive is the record of what is done.** :class:`ArchiveState` reads it (the pipeline is
+  the only writer): archived URLs, their "Các tin khác" edges, stored raw pages, pending failures
+  and earlier ``crawl_runs``. No JOBDIR: a run killed at any moment (SIGKILL included) leaves a
+  consistent archive (each batch is one SQLite transaction) and the next run fetches what is
+  missing: listed items not archived, and related items of archived ones not archived yet.
+* **Depth.** 0 for a listed item (or a Wayback capture found by CDX), ``d + 1`` for a related item
+  of a depth-``d`` article. Related items are followed while ``depth < related_depth``. A URL met
+  first as a related item and later as a listed one is upgraded to the smaller depth.
+* **Failures.** A request that still fails after Scrapy's retries becomes a
+  :class:`~crawler.items.FetchFailure` (the pipeline records it with its depth); the next run
+  retries it at that depth and a :class:`~crawler.items.FetchRecovered` clears it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import ConnectionRefusedError as TxConnectionRefused
+from twisted.internet.error import DNSLookupError, TCPTimedOutError
+from twisted.internet.error import TimeoutError as TxTimeoutError
+
+from crawler.archive import archived_urls, open_archive, pending_failures
+from crawler.congress import is_congress
+from crawler.items import ArticleRecord, CrawledArticle, FetchFailure, FetchRecovered, ListingItem
+from crawler.pages import ArticlePage
+from crawler.pipelines import LISTING_MAX_ID_KEY, split_depth
+from crawler.timeutil import now_iso
+
+logger = logging.getLogger(__name__)
+
+#: Rank booked for a listed item that was fetched but not archived (out of the window, not congress).
+REJECTED_RANK = (99, True)
+#: Statuses that end a crawl run successfully (failed pages are recorded and retried next run).
+FINISHED_STATUSES = ("ok", "partial")
+
+#: Settings every hbdt spider needs (spider priority: ``-s`` on the command line still wins).
+SPIDER_SETTINGS: dict[str, Any] = {
+    "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.RetryAfterMiddleware": 560},
+    # at most one request a second, one at a time, to the real Internet Archive
+    "DOWNLOAD_SLOTS": {"web.archive.org": {"concurrency": 1, "delay": 1.0, "jitter": 0}},
+    "LOG_INSTALL_ROOT_HANDLER": False,
+}
+
+
+def flag(value: Any) -> bool:
+    """A spider argument as a boolean (``-a refresh=1``, ``true``, ``yes``, ``on``)."""
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def day_arg(value: Any) -> date | None:
+    """A ``YYYY-MM-DD`` spider argument as a date (``None`` when empty)."""
+    if value in (None, "", False):
+        return None
+    return date.fromisoformat(str(value))
+
+
+def iso_day(value: str | None) -> date | None:
+    """The day of an ISO 8601 date or date-time, ``None`` when unreadable."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def describe_failure(failure: Any) -> tuple[str, int | None]:
+    """A short reason and the HTTP status (if any) for a failed request's Twisted failure."""
+    exc = getattr(failure, "value", failure)
+    if isinstance(exc, HttpError):
+        status = exc.response.status
+        return f"HTTP {status}", status
+    if isinstance(exc, (DownloadTimeoutError, TxTimeoutError, TCPTimedOutError)):
+        return "timeout", None
+    if isinstance(exc, ResponseDataLossError):
+        return "truncated body (data loss)", None
+    if isinstance(exc, (DownloadConnectionRefusedError, TxConnectionRefused)):
+        return "connection refused", None
+    if isinstance(exc, (CannotResolveHostError, DNSLookupError)):
+        return "DNS lookup failed", None
+    if isinstance(exc, IgnoreRequest):
+        return f"not fetched: {exc}" if str(exc) else "not fetched", None
+    text = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+    return (f"{type(exc).__name__}: {text}" if text else type(exc).__name__), None
+
+
+def run_args_cover(previous: dict[str, Any], current: dict[str, Any]) -> bool:
+    """Whether a finished run with ``previous`` arguments covered everything a run with
+    ``current`` arguments would archive (same start URLs, a window at least as wide, at least the
+    same depth and topics)."""
+    if sorted(previous.get("start_urls") or []) != sorted(current.get("start_urls") or []):
+        return False
+    if previous.get("wayback_url") != current.get("wayback_url"):
+        return False
+    p_since, c_since = day_arg(previous.get("since")), day_arg(current.get("since"))
+    if p_since is not None and (c_since is None or c_since < p_since):
+        return False
+    p_until, c_until = day_arg(previous.get("until")), day_arg(current.get("until"))
+    if p_until is not None and (c_until is None or c_until > p_until):
+        return False
+    if int(previous.get("related_depth") or 0) < int(current.get("related_depth") or 0):
+        return False
+    return flag(previous.get("all_topics", False)) or not flag(current.get("all_topics", False))
+
+
+def _json_dict(text: str | None) -> dict[str, Any] | None:
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+@dataclass
+class TrustedRun:
+    """The latest finished run whose arguments cover this one: what it saw is known."""
+
+    run_id: int
+    ended_at: str
+    max_article_id: int | None
+    """The highest article id listed on the listing pages that run read (ids are one sequence
+    growing with time, so every item with a smaller id was already on those pages then)."""
+
+
+class ArchiveState:
+    """Read-only view of the archive for routing decisions (the pipeline does all writing)."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self.db = open_archive(path) if path else None
+        self.archived: set[str] = archived_urls(self.db) if self.db is not None else set()
+        self.raw: set[str] = set()
+        self.failures: dict[str, int | None] = {}
+        if self.db is not None:
+            self.raw = {row[0] for row in self.db.execute("SELECT url FROM raw_pages")}
+            for row in pending_failures(self.db):
+                self.failures[row["url"]] = split_depth(row["reason"])[1]
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+    def related_of(self, url: str) -> list[str]:
+        """Canonical URLs of the "Các tin khác" items recorded for the archived article ``url``."""
+        if self.db is None:
+            return []
+        rows = self.db.execute(
+            "SELECT r.url FROM related r JOIN articles a ON a.id = r.article_id WHERE a.url = ? ORDER BY r.position",
+            [url],
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def has_parent(self, url: str) -> bool:
+        """Whether some archived article lists ``url`` among its related items."""
+        if self.db is None:
+            return False
+        return self.db.execute("SELECT 1 FROM related WHERE url = ? LIMIT 1", [url]).fetchone() is not None
+
+    def failure_depth(self, url: str) -> int:
+        """The depth to retry a recorded failure at: the recorded one, else 1 when an archived
+        article lists it as related (a related item), else 0 (a listed item or a listing page)."""
+        depth = self.failures.get(url)
+        if depth is not None:
+            return depth
+        return 1 if self.has_parent(url) else 0
+
+    def trusted_run(self, source: str, args: dict[str, Any]) -> TrustedRun | None:
+        """The latest finished (``ok``/``partial``) run of ``source`` whose arguments cover ``args``.
+
+        Paging may stop at already-known items only when such a run exists: after a killed or
+        failed run nothing below the point it reached is known to be done.
+        """
+        if self.db is None:
+            return None
+        rows = self.db.execute(
+            "SELECT id, ended_at, args, counts FROM crawl_runs WHERE status IN (?, ?) AND source = ? "
+            "AND ended_at IS NOT NULL ORDER BY id DESC LIMIT 50",
+            [*FINISHED_STATUSES, source],
+        ).fetchall()
+        for run_id, ended_at, raw_args, raw_counts in rows:
+            previous, counts = _json_dict(raw_args), _json_dict(raw_counts)
+            if previous is not None and run_args_cover(previous, args):
+                top = (counts or {}).get(LISTING_MAX_ID_KEY)
+                return TrustedRun(run_id=int(run_id), ended_at=str(ended_at),
+                                  max_article_id=int(top) if isinstance(top, int) else None)
+        return None
+
+
+class ArchiveSpider(scrapy.Spider):
+    """Base of the hbdt spiders: arguments, depth bookkeeping, article handling, failures.
+
+    Subclasses define :meth:`key_for` (the archive key of a URL they may fetch, ``None`` if not)
+    and :meth:`article_request`.
+    """
+
+    source = "live"
+    custom_settings: dict[str, Any] | None = SPIDER_SETTINGS
+
+    def __init__(self, all_topics: Any = False, related_depth: Any = 1, since: Any = None, until: Any = None,
+                 refresh: Any = False, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.all_topics = flag(all_topics)
+        self.related_depth = int(related_depth)
+        self.since = day_arg(since)
+        self.until = day_arg(until)
+        self.refresh = flag(refresh)
+        self.state = ArchiveState(None)
+        #: canonical key → (depth, judge) of the strongest request made this run
+        self.requested: dict[str, tuple[int, bool]] = {}
+        #: keys whose answer has been handled this run
+        self.handled: set[str] = set()
+        #: key → smallest depth at which it was wanted as a related item (a listed item out of the
+        #: date window, or not congress, is still archived when an archived article relates it)
+        self.related_wish: dict[str, int] = {}
+        #: highest article id seen older than ``since`` (ids grow with time)
+        self.old_id_floor: int | None = None
+        #: set when the run could not do its job (start page or discovery failed)
+        self.fatal: str | None = None
+        #: highest article id shown by the listing pages read this run (kept in the run's counts)
+        self.listing_max_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArchiveSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        assert isinstance(spider, ArchiveSpider)
+        spider.state = ArchiveState(crawler.settings.get("HBDT_DB"))
+        return spider
+
+    def closed(self, reason: str) -> None:
+        self.state.close()
+
+    def run_args(self) -> dict[str, Any]:
+        """The arguments recorded in ``crawl_runs`` (and compared by :func:`run_args_cover`)."""
+        return {
+            "start_urls": list(getattr(self, "start_urls", [])),
+            "all_topics": self.all_topics,
+            "related_depth": self.related_depth,
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+            "refresh": self.refresh,
+        }
+
+    # -- subclass hooks -------------------------------------------------------------------------
+
+    def key_for(self, url: str) -> str | None:
+        """The archive key (canonical URL) of ``url``, or ``None`` when it may not be fetched."""
+        raise NotImplementedError
+
+    def article_request(self, url: str, key: str, depth: int, *, again: bool, near: str | None = None,
+                        judge: bool = False) -> scrapy.Request:
+        """The request for the article at ``url`` (``again``: bypass the duplicate filter)."""
+        raise NotImplementedError
+
+    # -- bookkeeping -----------------------------------------------------------------------------
+
+    def stat(self, name: str, count: int = 1) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"hbdt/{name}", count)
+
+    def done(self, key: str) -> bool:
+        """Whether ``key`` needs no fetching: archived (or kept raw for ``hbdt reparse``), unless
+        ``refresh``."""
+        return not self.refresh and (key in self.state.archived or key in self.state.raw)
+
+    def claim(self, key: str, depth: int, judge: bool = False) -> str | None:
+        """Book a request of ``key`` at ``depth``: ``"new"`` (send it), ``"again"`` (already
+        answered at a weaker depth: send it past the duplicate filter), ``"pending"`` (its request
+        is on its way and will be handled at this depth) or ``None`` (already covered)."""
+        rank = (depth, judge)
+        if depth > 0:
+            self.related_wish[key] = min(self.related_wish.get(key, depth), depth)
+        previous = self.requested.get(key)
+        if previous is not None and previous <= rank:
+            return None
+        self.requested[key] = rank
+        if previous is None:
+            return "new"
+        return "again" if key in self.handled else "pending"
+
+    def want_article(self, url: str, depth: int, *, near: str | None = None,
+                     judge: bool = False) -> Iterator[scrapy.Request]:
+        """Request the article at ``url`` at ``depth`` unless it is off-site, done or booked.
+
+        For an archived article, its recorded related items are followed instead (so that a
+        crawl killed between an article and its related items completes next time).
+        """
+        key = self.key_for(url)
+        if key is None:
+            self.stat("offsite_skipped")
+            return
+        if self.done(key):
+            if self.claim(key, depth, judge) is not None:
+                self.handled.add(key)
+                yield from self.expand_archived(key, depth)
+            return
+        booked = self.claim(key, depth, judge)
+        if booked in ("new", "again"):
+            yield self.article_request(url, key, depth, again=booked == "again", near=near, judge=judge)
+
+    def expand_archived(self, key: str, depth: int) -> Iterator[scrapy.Request]:
+        """Follow the recorded related items of the archived article ``key`` (at ``depth``)."""
+        if depth >= self.related_depth:
+            return
+        for rel in self.state.related_of(key):
+            yield from self.want_article(rel, depth + 1)
+
+    # -- dates -------------------------------------------------------------------------------
+
+    def date_verdict(self, day: date | None, article_id: int | None = None) -> str | None:
+        """``"old"`` (before ``since``), ``"new"`` (after ``until``) or ``None`` (in range or
+        unknown). An article id at or below the highest id already seen older than ``since`` is old."""
+        if day is not None:
+            if self.since and day < self.since:
+                return "old"
+            if self.until and day > self.until:
+                return "new"
+            return None
+        if self.since and article_id is not None and self.old_id_floor is not None \
+                and article_id <= self.old_id_floor:
+            return "old"
+        return None
+
+    def note_old(self, article_id: int | None) -> None:
+        if article_id is not None:
+            self.old_id_floor = max(self.old_id_floor or 0, article_id)
+
+    def listed_qualifies(self, item: ListingItem) -> bool:
+        """Whether a listed item is archived: congress coverage by its listed title and lead (the
+        rule of :func:`crawler.congress.is_congress`), or anything with ``all_topics``."""
+        return self.all_topics or is_congress(item.title, item.lead, item.category_id)
+
+    # -- answers -----------------------------------------------------------------------------
+
+    def recovered(self, key: str) -> Iterator[FetchRecovered]:
+        if key in self.state.failures:
+            del self.state.failures[key]
+            yield FetchRecovered(url=key)
+
+    def handle_article(self, body: bytes, *, page_url: str, key: str, depth: int, encoding: str | None,
+                       capture_timestamp: str | None = None, judge: bool = False) -> Iterator[Any]:
+        """Parse an article answer and yield its item and the requests for its related items.
+
+        ``depth``/``judge`` are those of the request; an upgrade booked meanwhile wins. At depth 0
+        the ``since``/``until`` window applies (related items are kept whatever their date: they
+        are the context of an in-range article); ``judge`` (a Wayback capture found by CDX, not
+        by a listing) archives it only if the article itself is congress coverage.
+        """
+        depth, judge = self.requested.get(key, (depth, judge))
+        self.handled.add(key)
+        yield from self.recovered(key)
+        page = ArticlePage(body, url=page_url, encoding=encoding)
+        if not page.is_article():
+            yield from self.not_an_article(body, page_url=page_url, encoding=encoding)
+            return
+        record = page.to_record()
+        record.url = page_url
+        if not self.keep(record, depth, judge):
+            wish = self.related_wish.get(key)
+            if wish is None:
+                # a later related link to it books it again (and fetches it past the duplicate filter)
+                self.requested[key] = REJECTED_RANK
+                return
+            depth = wish
+        yield CrawledArticle(record=record, fetched_at=now_iso(), source=self.source,
+                             capture_timestamp=capture_timestamp, depth=depth)
+        self.stat(f"archived_depth_{depth}")
+        if depth < self.related_depth:
+            for rel in record.related:
+                yield from self.want_article(rel.url, depth + 1, near=capture_timestamp)
+
+    def keep(self, record: ArticleRecord, depth: int, judge: bool) -> bool:
+        """Whether a parsed article is archived (date window and topic at depth 0)."""
+        if depth > 0:
+            return True
+        verdict = self.date_verdict(iso_day(record.published_at))
+        if verdict is not None:
+            self.stat(f"out_of_range_{verdict}")
+            if verdict == "old":
+                self.note_old(record.article_id)
+            return False
+        if judge and not (self.all_topics or record.is_congress):
+            self.stat("not_congress")
+            return False
+        return True
+
+    def not_an_article(self, body: bytes, *, page_url: str, encoding: str | None) -> Iterator[Any]:
+        """What to do with an answer that is not an article (subclasses add to this)."""
+        logger.warning("not an article page: %s", page_url)
+        return iter(())
+
+    def on_error(self, failure: Any) -> Iterator[Any]:
+        """Errback: a request failed after its retries; record it with its depth."""
+        request = failure.request
+        key = request.cb_kwargs.get("key") or request.meta.get("hbdt_key") or request.url
+        depth = self.requested.get(key, (request.cb_kwargs.get("depth", 0), False))[0]
+        self.handled.add(key)
+        reason, status = describe_failure(failure)
+        self.stat("failed_requests")
+        logger.error("request failed after retries: %s (%s)", request.url, reason)
+        yield FetchFailure(url=key, reason=reason, status=status, depth=depth)
