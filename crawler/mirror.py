@@ -54,6 +54,8 @@ class MirrorState:
     faults: dict[str, list[Fault]] = field(default_factory=dict)
     handler: Callable[[str], tuple[int, dict[str, str], bytes] | None] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    times: list[float] = field(default_factory=list)
+    """``time.monotonic()`` of each logged request, parallel to ``requests``."""
 
     def take_fault(self, path: str) -> Fault | None:
         with self.lock:
@@ -70,6 +72,7 @@ class MirrorState:
     def log(self, path: str) -> None:
         with self.lock:
             self.requests.append(path)
+            self.times.append(time.monotonic())
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -175,6 +178,17 @@ class Mirror:
         """Paths requested so far, in order (query strings included)."""
         with self.state.lock:
             return list(self.state.requests)
+
+    @property
+    def timed_requests(self) -> list[tuple[float, str]]:
+        """``(time.monotonic(), path)`` of each request so far, in order."""
+        with self.state.lock:
+            return list(zip(self.state.times, self.state.requests, strict=True))
+
+    def clear_faults(self) -> None:
+        """Drop every queued fault."""
+        with self.state.lock:
+            self.state.faults.clear()
 
     def add_fault(self, path: str, fault: Fault) -> None:
         """Queue ``fault`` for requests of ``path``."""

@@ -190,6 +190,17 @@ class ArticlePage:
             if b.text and LEAD_HINT_RE.search(b.attrs) and not TITLE_HINT_RE.search(b.attrs) \
                     and len(b.text) >= 40 and b.link_density < 0.3 and not looks_like_date_line(b.text):
                 return b.index
+        # the first paragraph after the title, when the page's description repeats it or it is bold
+        first = [b for b in window if b.text and not b.chrome and b.link_density < 0.3 and len(b.text) >= 40
+                 and not looks_like_date_line(b.text) and not _CAPTION_WORD_RE.search(b.text[-40:])][:2]
+        description = self.doc.meta.get("og:description") or self.doc.meta.get("description") if self.doc else None
+        if description and len(description) >= 40:
+            probe = fold(description.rstrip(".… "))[:80]
+            for b in first:
+                if fold(b.text).startswith(probe):
+                    return b.index
+        if first and first[0].bold and len(first[0].text) <= 600:
+            return first[0].index
         return None
 
     def _find_date_block(self, title: int | None, lead: int | None) -> int | None:
@@ -346,7 +357,7 @@ class ArticlePage:
             if in_caption_el and short and not has_lead_prefix(b.text):
                 found.add(b.index)
             elif after_image and short and (b.italic or _centered(b) or _CAPTION_WORD_RE.search(b.text)
-                                            and looks_like_caption(b.text)) \
+                                            and looks_like_caption(b.text) or _alone_in_photo_box(b, region)) \
                     and not has_lead_prefix(b.text):
                 found.add(b.index)
             elif short and _CAPTION_WORD_RE.search(b.text) and looks_like_caption(b.text) \
@@ -696,6 +707,16 @@ def _content_root(region: list[Block]) -> Any | None:
             break
         best = parent
     return best
+
+
+def _alone_in_photo_box(b: Block, region: list[Block]) -> bool:
+    """The block is the only text of the small table/figure that holds the image before it."""
+    box = next((a for a in list(b.element.iterancestors())[:4]
+                if isinstance(a.tag, str) and a.tag in ("table", "figure")), None)
+    if box is None:
+        return False
+    texts = [x for x in region if _inside(x.element, box)]
+    return any(x.image for x in texts) and sum(len(x.text) for x in texts) == len(b.text)
 
 
 def _close_in_tree(el: Any, other: Any, levels: int = 2) -> bool:

@@ -157,7 +157,11 @@ class WaybackSpider(ArchiveSpider):
         ts = split[1] if split else None
         page = ListingPage(response.body, url=key, encoding=getattr(response, "encoding", None))
         self.stat("listing_pages")
-        for item in page.items():
+        items = page.items()
+        for item in items:
+            if self.date_verdict(iso_day(item.published_at)) == "old":
+                self.note_old(item.article_id)
+        for item in items:
             if site_url(item.url) is None:
                 self.stat("offsite_skipped")
                 continue

@@ -44,3 +44,27 @@ def test_kind_and_keys(page: Path) -> None:
     assert parsed.is_article() is not bool(expected.get("_not_article"))
     if parsed.is_article():
         assert tuple(parsed.to_record().to_dict()) == RECORD_KEYS
+
+
+def _without_class_and_id(body: bytes) -> str:
+    import lxml.html
+
+    from crawler.html import decode
+
+    root = lxml.html.document_fromstring(decode(body))
+    for el in root.iter():
+        if isinstance(el.tag, str):
+            for attr in ("class", "id"):
+                el.attrib.pop(attr, None)
+    return lxml.html.tostring(root, encoding="unicode")
+
+
+@pytest.mark.parametrize("page", CASES, ids=[p.stem for p in CASES])
+def test_textual_signals_survive_unknown_markup(page: Path) -> None:
+    """Every class and id removed (markup we have never seen): the record stays the same."""
+    expected = _expected(page)
+    if expected.get("_not_article"):
+        pytest.skip("not an article page")
+    record = ArticlePage(_without_class_and_id(page.read_bytes()), url=expected["url"]).to_record(entities=False)
+    got = record.to_dict()
+    assert {f: got[f] for f in FIELDS if f != "url"} == {f: expected[f] for f in FIELDS if f != "url"}
