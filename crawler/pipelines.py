@@ -48,6 +48,7 @@ SKIPPED_STATS: tuple[str, ...] = (
     "hbdt/out_of_range_old",
     "hbdt/out_of_range_new",
     "hbdt/not_congress",
+    "hbdt/not_fetched",
     "hbdt/wayback_error_captures",
     "hbdt/wayback_not_article",
 )

@@ -24,6 +24,7 @@ from __future__ import annotations
 import itertools
 import re
 import sqlite3
+import string
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,18 +33,17 @@ from crawler.text import clean, fold
 
 TOKEN_RE = re.compile(r"[^\W_]+")
 """A word as FTS5's unicode61 tokenizer sees it: a run of letters and digits."""
+_EDGE_PUNCT = string.punctuation + "“”‘’…–—«»·"
 _QUERY_PART_RE = re.compile(r'"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+)')
 _PARENS_RE = re.compile(r"[()\[\]{}]")
 _ELLIPSIS = "…"
-_MARK_START = "\x02"
-_MARK_END = "\x03"
-_HIGHLIGHT_RE = re.compile("\x02([^\x03]*)\x03")
 
 FTS_TABLE = "articles_fts"
 FTS_COLUMNS: tuple[str, ...] = ("title", "lead", "body", "folded_terms")
 """Columns of ``articles_fts`` in order (bm25 weights and snippet column numbers follow it)."""
 SEARCH_COLUMNS = "{title lead body}"
 """Column filter used by ``hbdt search``: the original text only."""
+TITLE_COLUMN = "{title}"
 BM25_WEIGHTS: tuple[float, ...] = (10.0, 4.0, 1.0, 0.0)
 """bm25 weights per FTS column: title above lead above body; the folded copy does not rank."""
 RANK_FUNCTION = "bm25({})".format(", ".join(f"{w:.1f}" for w in BM25_WEIGHTS))
@@ -52,7 +52,8 @@ MAX_QUERY_CHARS = 1000
 MAX_TERMS = 32
 MAX_PHRASE_VARIANTS = 32
 MAX_BIGRAMS = 8
-SNIPPET_TOKENS = 24
+MAX_PHRASE_TOKENS = 8
+SNIPPET_CHARS = 160
 DEFAULT_MARKS: tuple[str, str] = ("[", "]")
 
 
@@ -94,14 +95,15 @@ def folded_terms(*texts: str | None) -> str:
     ``folded_terms("Đảng bộ huyện", "Đại hội Đảng")`` → ``"dang dai"``. Words without ``đ`` are
     left out: the tokenizer already folds their marks, so the original columns match them.
     """
-    seen: dict[str, None] = {}
+    chunks: dict[str, None] = {}
     for text in texts:
-        if not text or ("đ" not in text and "Đ" not in text):
-            continue
-        for word in TOKEN_RE.findall(text):
-            if "đ" in word or "Đ" in word:
-                seen.setdefault(fold(word), None)
-    return " ".join(seen)
+        if text and ("đ" in text or "Đ" in text):
+            # split() and strip(): much faster than a regex over long non-ASCII text; punctuation
+            # left inside a chunk ("d/c") is split off by the tokenizer anyway
+            chunks.update(dict.fromkeys(c for c in text.split() if "đ" in c or "Đ" in c))
+    folded = dict.fromkeys(fold(c).strip(_EDGE_PUNCT) for c in chunks)
+    folded.pop("", None)
+    return " ".join(folded)
 
 
 def fold_keep_d(text: str) -> str:
@@ -243,49 +245,156 @@ def _clause_expr(clause: list[Term]) -> str:
     return exprs[0] if len(exprs) == 1 else "(" + " AND ".join(exprs) + ")"
 
 
-def build_match(query: str | ParsedQuery, *, columns: str | None = SEARCH_COLUMNS) -> str:
-    """The FTS5 MATCH expression for a user query (see :func:`parse_query`).
+def _positive_expr(parsed: ParsedQuery) -> str:
+    clauses = [_clause_expr(c) for c in parsed.clauses]
+    return clauses[0] if len(clauses) == 1 else " OR ".join(clauses)
 
-    Raises :class:`QueryError` for a query with nothing to search. ``columns`` is an FTS5 column
-    filter (default: title, lead and body) or ``None`` for all columns.
+
+def _scoped(columns: str | None, expr: str, excluded: list[Term]) -> str:
+    """``expr`` within ``columns``, minus the articles holding an excluded term anywhere."""
+    out = f"{columns} : ({expr})" if columns else expr
+    if excluded:
+        minus = " OR ".join(_term_expr(t) for t in excluded)
+        out = f"({out}) NOT ({SEARCH_COLUMNS} : ({minus}))"
+    return out
+
+
+def build_match(query: str | ParsedQuery, *, columns: str | None = SEARCH_COLUMNS) -> str:
+    """The FTS5 MATCH expression for a user query (see :func:`parse_query`): every article
+    matching it, in ``columns`` (an FTS5 column filter; default title, lead and body).
+
+    Raises :class:`QueryError` for a query with nothing to search.
     """
     parsed = parse_query(query) if isinstance(query, str) else query
-    clauses = [_clause_expr(c) for c in parsed.clauses]
-    expr = clauses[0] if len(clauses) == 1 else " OR ".join(clauses)
-    if parsed.excluded:
-        expr = "(" + expr + ") NOT (" + " OR ".join(_term_expr(t) for t in parsed.excluded) + ")"
-    return f"{columns} : ({expr})" if columns else expr
+    return _scoped(columns, _positive_expr(parsed), parsed.excluded)
 
 
-def _highlighted_words(snippet: str | None) -> int:
-    return sum(len(span.split()) for span in _HIGHLIGHT_RE.findall(snippet or ""))
+def _keep_d_table() -> dict[int, int | None]:
+    table: dict[int, int | None] = {}
+    for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        ch = chr(code)
+        base = "".join(c for c in unicodedata.normalize("NFD", ch) if unicodedata.category(c) != "Mn")
+        if len(base) == 1 and base != ch:
+            table[code] = ord(base.lower())
+    table[ord("đ")] = table[ord("Đ")] = ord("đ")
+    return table
 
 
-def _pick_snippet(body_snippet: str | None, lead_snippet: str | None, marks: tuple[str, str]) -> str:
-    """The body or lead snippet that highlights more words (the body on a tie); without a
-    highlight, the start of the lead (or body).
+_KEEP_D_TABLE = _keep_d_table()
 
-    (A match in the title only highlights nothing here: the title is shown beside the snippet.)
-    """
-    body_hits = _highlighted_words(body_snippet)
-    lead_hits = _highlighted_words(lead_snippet)
+
+def _highlight_re(parsed: ParsedQuery) -> re.Pattern[str] | None:
+    """A regex over :func:`_index_form` text matching the query's words (``d`` also as ``đ``)."""
+    alternatives = []
+    for clause in parsed.clauses:
+        for term in clause:
+            for i, tok in enumerate(term.tokens):
+                body = re.escape(tok).replace("d", "[dđ]")
+                open_end = term.prefix and i == len(term.tokens) - 1
+                alternatives.append(rf"(?<![^\W_]){body}" + ("" if open_end else r"(?![^\W_])"))
+    if not alternatives:
+        return None
+    return re.compile("|".join(sorted(set(alternatives), key=len, reverse=True)))
+
+
+def _index_form(text: str) -> str:
+    """Lower case without marks but with ``đ``, as the index sees words; same length as ``text``
+    for NFC text (checked by the caller)."""
+    return text.translate(_KEEP_D_TABLE).lower()
+
+
+def make_snippet(
+    text: str | None, pattern: re.Pattern[str] | None, marks: tuple[str, str] = DEFAULT_MARKS
+) -> tuple[str, int]:
+    """The passage of ``text`` (about ``SNIPPET_CHARS``) holding the most distinct query words,
+    with them between ``marks`` (neighbours merged: ``[Đảng bộ]``), and the number of words
+    marked. Without a match: the start of the text and 0."""
+    if not text:
+        return "", 0
+    folded = _index_form(text)
+    spans = [m.span() for m in pattern.finditer(folded)] if pattern and len(folded) == len(text) else []
+    if not spans:
+        cut = _cut(text, 0, SNIPPET_CHARS)
+        return cut[0] + (_ELLIPSIS if cut[1] < len(text) else ""), 0
+    best, best_score = 0, -1
+    for i, (start, _) in enumerate(spans):
+        words = {folded[a:b] for a, b in spans[i:] if a < start + SNIPPET_CHARS}
+        if len(words) > best_score:
+            best, best_score = i, len(words)
+    first = spans[best][0]
+    begin = max(0, first - SNIPPET_CHARS // 5)
+    if begin:  # start at a word
+        space = text.find(" ", begin, first)
+        begin = space + 1 if space >= 0 else first
+    _, end = _cut(text, begin, SNIPPET_CHARS)
+    inside = [(a, b) for a, b in spans if a >= begin and b <= end]
+    merged: list[list[int]] = []
+    for a, b in inside:
+        if merged and not text[merged[-1][1] : a].strip():
+            merged[-1][1] = b
+        else:
+            merged.append([a, b])
+    out, pos = [], begin
+    for a, b in merged:
+        out += [text[pos:a], marks[0], text[a:b], marks[1]]
+        pos = b
+    out.append(text[pos:end])
+    snippet = "".join(out).strip()
+    return (_ELLIPSIS if begin > 0 else "") + snippet + (_ELLIPSIS if end < len(text) else ""), len(inside)
+
+
+def _cut(text: str, begin: int, size: int) -> tuple[str, int]:
+    """``text[begin:]`` cut after about ``size`` characters at a space; returns (piece, end)."""
+    end = begin + size
+    if end >= len(text):
+        return text[begin:], len(text)
+    space = text.rfind(" ", begin, end)
+    end = space if space > begin else end
+    return text[begin:end], end
+
+
+def _pick_snippet(
+    lead: str | None, body: str | None, pattern: re.Pattern[str] | None, marks: tuple[str, str]
+) -> str:
+    """The body's or the lead's passage, whichever marks more query words (the body on a tie);
+    with no mark, the start of the lead (or body). A title-only match marks nothing here: the
+    title is shown beside the snippet."""
+    body_snip, body_hits = make_snippet(body, pattern, marks)
+    lead_snip, lead_hits = make_snippet(lead, pattern, marks)
     if body_hits or lead_hits:
-        chosen = body_snippet if body_hits >= lead_hits else lead_snippet
-    else:
-        chosen = lead_snippet or body_snippet
-    chosen = chosen or ""
-    return chosen.replace(_MARK_START, marks[0]).replace(_MARK_END, marks[1])
+        return body_snip if body_hits >= lead_hits else lead_snip
+    return lead_snip or body_snip
 
 
-SEARCH_SQL = f"""
-select a.id, a.url, a.title, a.published_at, {FTS_TABLE}.rank as rank,
-       snippet({FTS_TABLE}, 2, :m1, :m2, :ell, :n) as s_body,
-       snippet({FTS_TABLE}, 1, :m1, :m2, :ell, :n) as s_lead
+TIER_SQL = f"""
+select a.id, a.url, a.title, a.published_at, {FTS_TABLE}.rank as rank
 from {FTS_TABLE} join articles a on a.id = {FTS_TABLE}.rowid
 where {FTS_TABLE} match :match and {FTS_TABLE}.rank match :rank
 order by {FTS_TABLE}.rank
 limit :limit
 """
+def whole_phrase(parsed: ParsedQuery) -> Term | None:
+    """The query's words as one phrase, when it is a plain run of words (one clause, two or
+    more terms, no prefix, at most ``MAX_PHRASE_TOKENS`` tokens); else ``None``."""
+    if len(parsed.clauses) != 1:
+        return None
+    clause = parsed.clauses[0]
+    tokens_ = [tok for term in clause for tok in term.tokens]
+    if len(clause) < 2 or len(tokens_) > MAX_PHRASE_TOKENS or any(t.prefix for t in clause):
+        return None
+    return Term(tokens=tokens_)
+
+
+def search_tiers(parsed: ParsedQuery) -> list[str]:
+    """MATCH expressions from the most to the least precise: the words side by side in the title,
+    side by side anywhere, all in the title, all anywhere (the last one is every match)."""
+    positive = _positive_expr(parsed)
+    phrase = whole_phrase(parsed)
+    exprs = []
+    if phrase is not None:
+        exprs += [(TITLE_COLUMN, _term_expr(phrase)), (SEARCH_COLUMNS, _term_expr(phrase))]
+    exprs += [(TITLE_COLUMN, positive), (SEARCH_COLUMNS, positive)]
+    return [_scoped(columns, expr, parsed.excluded) for columns, expr in exprs]
 
 
 def run_search(
@@ -298,32 +407,36 @@ def run_search(
     """Search the archive; best first. Each hit: url, title, published_at, snippet, rank.
 
     Raises :class:`QueryError` for a query with nothing to search. ``rank`` is the bm25 score
-    (lower is better); the snippet comes from the body, else the lead, with the matched words
-    between ``marks``.
+    within the hit's tier (lower is better); the snippet comes from the body, else the lead,
+    with the matched words between ``marks``.
+
+    Results come in tiers (see :func:`search_tiers`), each ranked by bm25 (title above lead above
+    body): the words as a phrase in the title, the phrase anywhere, all the words in the title,
+    then all the words anywhere. Vietnamese words are runs of syllables, so an article holding
+    ``Lạc Sơn`` side by side comes before one holding ``Sơn La ... Lạc Thủy``; and a common word
+    only ranks its title matches when they fill the page, which keeps search fast on a large
+    archive (folding the marks makes many Vietnamese syllables common).
     """
-    match = build_match(query)
-    params = {
-        "match": match,
-        "rank": RANK_FUNCTION,
-        "limit": max(0, int(limit)),
-        "m1": _MARK_START,
-        "m2": _MARK_END,
-        "ell": _ELLIPSIS,
-        "n": SNIPPET_TOKENS,
-    }
-    results = []
-    for row in conn.execute(SEARCH_SQL, params):
-        _id, url, title, published_at, rank, s_body, s_lead = row
-        results.append(
-            {
-                "url": url,
-                "title": title,
-                "published_at": published_at,
-                "snippet": _pick_snippet(s_body, s_lead, marks),
-                "rank": rank,
-            }
-        )
-    return results
+    parsed = parse_query(query)
+    limit = max(0, int(limit))
+    found: list[dict[str, Any]] = []
+    ids: dict[int, int] = {}
+    for match in search_tiers(parsed):
+        if len(found) >= limit:
+            break
+        # the last tier holds every match: ask each tier for enough rows to skip those found
+        params = {"match": match, "rank": RANK_FUNCTION, "limit": limit - len(found) + len(ids)}
+        for article, url, title, published_at, rank in conn.execute(TIER_SQL, params):
+            if article not in ids and len(found) < limit:
+                ids[article] = len(found)
+                found.append({"url": url, "title": title, "published_at": published_at, "rank": rank})
+    # snippets mark the words wherever they are, whichever tier found the article
+    pattern = _highlight_re(parsed)
+    if ids:
+        sql = f"select id, lead, body from articles where id in ({', '.join('?' for _ in ids)})"
+        for article, lead, body in conn.execute(sql, list(ids)):
+            found[ids[article]]["snippet"] = _pick_snippet(lead, body, pattern, marks)
+    return [{k: hit[k] for k in ("url", "title", "published_at", "snippet", "rank")} for hit in found]
 
 
 def matching_ids_sql(param: str = "match") -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -50,6 +50,8 @@ logger = logging.getLogger(__name__)
 
 #: Rank booked for a listed item that was fetched but not archived (out of the window, not congress).
 REJECTED_RANK = (99, True)
+#: What is remembered of an article archived at depth 0 (it cannot be met at a smaller depth).
+NOTHING_KEPT: tuple[tuple[str, ...], None] = ((), None)
 #: Statuses that end a crawl run successfully (failed pages are recorded and retried next run).
 FINISHED_STATUSES = ("ok", "partial")
 
@@ -58,7 +60,6 @@ SPIDER_SETTINGS: dict[str, Any] = {
     "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.RetryAfterMiddleware": 560},
     # at most one request a second, one at a time, to the real Internet Archive
     "DOWNLOAD_SLOTS": {"web.archive.org": {"concurrency": 1, "delay": 1.0, "jitter": 0}},
-    "LOG_INSTALL_ROOT_HANDLER": False,
 }
 
 
@@ -232,6 +233,8 @@ class ArchiveSpider(scrapy.Spider):
         self.requested: dict[str, tuple[int, bool]] = {}
         #: keys whose answer has been handled this run
         self.handled: set[str] = set()
+        #: key → (related URLs, capture timestamp) of each article archived this run
+        self.kept: dict[str, tuple[tuple[str, ...], str | None]] = {}
         #: key → smallest depth at which it was wanted as a related item (a listed item out of the
         #: date window, or not congress, is still archived when an archived article relates it)
         self.related_wish: dict[str, int] = {}
@@ -286,9 +289,13 @@ class ArchiveSpider(scrapy.Spider):
         return not self.refresh and (key in self.state.archived or key in self.state.raw)
 
     def claim(self, key: str, depth: int, judge: bool = False) -> str | None:
-        """Book a request of ``key`` at ``depth``: ``"new"`` (send it), ``"again"`` (already
-        answered at a weaker depth: send it past the duplicate filter), ``"pending"`` (its request
-        is on its way and will be handled at this depth) or ``None`` (already covered)."""
+        """Book ``key`` at ``depth``. Returns what to do:
+
+        ``"new"``: request it; ``"pending"``: its request is on its way and will be handled at
+        this depth; ``"expand"``: it was archived this run at a greater depth: follow its related
+        items from here; ``"again"``: it was answered but not archived (out of the window, not
+        congress, failed): request it again past the duplicate filter; ``None``: already covered.
+        """
         rank = (depth, judge)
         if depth > 0:
             self.related_wish[key] = min(self.related_wish.get(key, depth), depth)
@@ -298,14 +305,18 @@ class ArchiveSpider(scrapy.Spider):
         self.requested[key] = rank
         if previous is None:
             return "new"
-        return "again" if key in self.handled else "pending"
+        if key not in self.handled:
+            return "pending"
+        return "expand" if key in self.kept else "again"
 
     def want_article(self, url: str, depth: int, *, near: str | None = None,
                      judge: bool = False) -> Iterator[scrapy.Request]:
         """Request the article at ``url`` at ``depth`` unless it is off-site, done or booked.
 
-        For an archived article, its recorded related items are followed instead (so that a
-        crawl killed between an article and its related items completes next time).
+        For an article archived by an earlier run, its recorded related items are followed
+        instead (so that a crawl killed between an article and its related items completes next
+        time); for one archived by this run at a greater depth, its related items are followed
+        from the smaller depth without fetching it again.
         """
         key = self.key_for(url)
         if key is None:
@@ -319,13 +330,21 @@ class ArchiveSpider(scrapy.Spider):
         booked = self.claim(key, depth, judge)
         if booked in ("new", "again"):
             yield self.article_request(url, key, depth, again=booked == "again", near=near, judge=judge)
+        elif booked == "expand":
+            related, capture_timestamp = self.kept[key]
+            yield from self.follow(related, depth, near=capture_timestamp)
+
+    def follow(self, related: Iterable[str], depth: int, *, near: str | None = None) -> Iterator[scrapy.Request]:
+        """Request the related items of an article archived at ``depth``, if that is not too deep."""
+        if depth >= self.related_depth:
+            return
+        for url in related:
+            yield from self.want_article(url, depth + 1, near=near)
 
     def expand_archived(self, key: str, depth: int) -> Iterator[scrapy.Request]:
         """Follow the recorded related items of the archived article ``key`` (at ``depth``)."""
-        if depth >= self.related_depth:
-            return
-        for rel in self.state.related_of(key):
-            yield from self.want_article(rel, depth + 1)
+        if depth < self.related_depth:
+            yield from self.follow(self.state.related_of(key), depth)
 
     # -- dates -------------------------------------------------------------------------------
 
@@ -384,12 +403,14 @@ class ArchiveSpider(scrapy.Spider):
                 self.requested[key] = REJECTED_RANK
                 return
             depth = wish
+        self.requested[key] = (depth, False)
+        related = tuple(rel.url for rel in record.related)
+        # only a related item can be met again at a smaller depth: keep the others' links short
+        self.kept[key] = (related, capture_timestamp) if depth > 0 else NOTHING_KEPT
         yield CrawledArticle(record=record, fetched_at=now_iso(), source=self.source,
                              capture_timestamp=capture_timestamp, depth=depth)
         self.stat(f"archived_depth_{depth}")
-        if depth < self.related_depth:
-            for rel in record.related:
-                yield from self.want_article(rel.url, depth + 1, near=capture_timestamp)
+        yield from self.follow(related, depth, near=capture_timestamp)
 
     def keep(self, record: ArticleRecord, depth: int, judge: bool) -> bool:
         """Whether a parsed article is archived (date window and topic at depth 0)."""
@@ -412,12 +433,19 @@ class ArchiveSpider(scrapy.Spider):
         return iter(())
 
     def on_error(self, failure: Any) -> Iterator[Any]:
-        """Errback: a request failed after its retries; record it with its depth."""
+        """Errback: a request failed after its retries; record it with its depth.
+
+        A request Scrapy refused to send (robots.txt forbids it, or a redirect left the allowed
+        hosts) is not a failure: it is skipped and counted (``not_fetched``)."""
         request = failure.request
-        key = request.cb_kwargs.get("key") or request.meta.get("hbdt_key") or request.url
+        key = request.cb_kwargs.get("key") or request.url
         depth = self.requested.get(key, (request.cb_kwargs.get("depth", 0), False))[0]
         self.handled.add(key)
         reason, status = describe_failure(failure)
+        if isinstance(failure.value, IgnoreRequest) and not isinstance(failure.value, HttpError):
+            self.stat("not_fetched")
+            logger.info("not fetched: %s (%s)", request.url, reason)
+            return
         self.stat("failed_requests")
         logger.error("request failed after retries: %s (%s)", request.url, reason)
         yield FetchFailure(url=key, reason=reason, status=status, depth=depth)

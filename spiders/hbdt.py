@@ -59,7 +59,8 @@ class HbdtSpider(ArchiveSpider):
         for request in self.start_requests():
             yield request
 
-    def start_requests(self) -> Iterator[scrapy.Request]:
+    def start_requests(self) -> Iterator[Any]:
+        """The start pages, then the pages that failed in earlier runs (at their depth)."""
         self.trusted = None if self.refresh else self.state.trusted_run(self.source, self.run_args())
         if self.trusted:
             logger.info("incremental: run %s covered these arguments (articles up to id %s)",
@@ -71,6 +72,9 @@ class HbdtSpider(ArchiveSpider):
                 yield self.listing_request(url)
         for url in list(self.state.failures):
             if not self.allowed(url):
+                continue
+            if self.done(url):  # archived since (through another page)
+                yield from self.recovered(url)
                 continue
             self.stat("failures_retried")
             if listing_page(url):

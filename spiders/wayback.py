@@ -30,7 +30,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
@@ -133,6 +132,9 @@ class WaybackSpider(ArchiveSpider):
         for url in list(self.state.failures):
             if site_url(url) is None or listing_page(url):
                 continue
+            if self.done(url):  # archived since (through another page)
+                yield from self.recovered(url)
+                continue
             self.stat("failures_retried")
             yield from self.want_article(url, self.state.failure_depth(url), near=self.default_near(),
                                          judge=not self.all_topics)
@@ -191,8 +193,9 @@ class WaybackSpider(ArchiveSpider):
         self.stat("wayback_not_article")
 
     def on_error(self, failure: Any) -> Iterator[Any]:
-        """Error captures (the archive answers 4xx) and redirects out of the archive are skipped and
-        counted; anything else (5xx, 429, timeouts, truncated bodies after retries) is a failure."""
+        """Error captures (the archive answers 4xx) are skipped and counted, and so are redirects out
+        of the archive (see the base class); anything else (5xx, 429, timeouts, truncated bodies
+        after retries) is a failure."""
         exc = failure.value
         if isinstance(exc, HttpError) and 400 <= exc.response.status < 500 and exc.response.status != 429:
             self.stat("wayback_error_captures")
@@ -200,9 +203,5 @@ class WaybackSpider(ArchiveSpider):
             key = failure.request.cb_kwargs.get("key")
             if key:
                 self.handled.add(key)
-            return
-        if isinstance(exc, IgnoreRequest):
-            self.stat("wayback_error_captures")
-            logger.info("capture left the archive: %s (%s)", failure.request.url, exc)
             return
         yield from super().on_error(failure)

@@ -83,6 +83,8 @@ def test_default_crawl_archives_listed_congress_items_and_their_related_items(hb
     for path in MANIFEST["listed_other"] + MANIFEST["depth2"] + MANIFEST["other_related_only"]:
         assert path not in requested
     assert set(MANIFEST["listing_pages"]) <= requested
+    fetched = article_requests(mirror.requests)
+    assert sorted(fetched) == sorted(got)  # each archived article fetched once, nothing else
 
 
 def test_every_related_edge_is_stored_including_unfetched_and_offsite_ones(hbdt_cli, mirror, tmp_path):
@@ -255,3 +257,15 @@ def add_listed_article(site: Path, *, congress: bool) -> str:
     assert anchor in page
     listing.write_text(page.replace(anchor, entry + anchor, 1), encoding="utf-8")
     return path
+
+
+@pytest.mark.parametrize("agent", ["*", "hbdt"])
+def test_robots_txt_is_obeyed(hbdt_cli, mirror, site_copy, tmp_path, agent):
+    forbidden = MANIFEST["related_depth1"][0]["path"]
+    (site_copy / "robots.txt").write_text(f"User-agent: {agent}\nDisallow: {forbidden}\n", encoding="utf-8")
+    db = tmp_path / "archive.db"
+    crawl(hbdt_cli, mirror, db)
+    assert forbidden not in mirror.requests
+    assert archived_paths(db) == set(MANIFEST["default_crawl"]) - {forbidden}
+    run = last_run(db)
+    assert (run["status"], run["skipped"], run["failed"]) == ("ok", 1, 0)

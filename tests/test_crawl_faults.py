@@ -4,12 +4,13 @@ retried next run at their depth, a failed start page, unparsable pages and ``hbd
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from crawler.archive import open_archive, store_raw_page
+from crawler.archive import open_archive, record_failure, store_raw_page
 from crawler.mirror import Fault
 from tests.conftest import LOOPBACK_CLI_SETTINGS
 from tests.test_crawl import ARTICLES, MANIFEST, START, archived_paths, article_requests, closure, last_run
@@ -51,7 +52,7 @@ TRANSIENT = {
 @pytest.mark.parametrize("faults", list(TRANSIENT.values()), ids=list(TRANSIENT))
 def test_transient_faults_still_archive_everything(hbdt_cli, mirror, tmp_path, faults):
     for path, fault in faults:
-        mirror.add_fault(path, fault)
+        mirror.add_fault(path, replace(fault))  # the mirror counts a fault's uses down in place
     db = tmp_path / "archive.db"
     crawl(hbdt_cli, mirror, db)
     assert archived_paths(db) == DEFAULT
@@ -96,7 +97,7 @@ def test_failure_is_recorded_then_retried_at_its_depth_next_run(hbdt_cli, mirror
     if fault is None:
         page.unlink()
     else:
-        mirror.add_fault(path, fault)
+        mirror.add_fault(path, replace(fault))
     db = tmp_path / "archive.db"
     crawl(hbdt_cli, mirror, db, *settings)
     assert failures(db) == [(mirror.url + path, f"{reason} [depth {depth}]", status)]
@@ -166,3 +167,16 @@ def test_reparse_archives_raw_pages_the_parser_now_reads(hbdt_cli, site_copy, tm
         left = conn.execute("SELECT url FROM raw_pages").fetchall()
     assert rows == [("http://127.0.0.1:9" + good, ARTICLES[good]["title"])]
     assert left == [("http://127.0.0.1:9/11/1/Loi.htm",)]
+
+
+def test_a_failure_archived_meanwhile_is_cleared_without_fetching(hbdt_cli, mirror, tmp_path):
+    db = tmp_path / "archive.db"
+    crawl(hbdt_cli, mirror, db)
+    related = RELATED[0]
+    archive = open_archive(db)
+    record_failure(archive, mirror.url + related, "HTTP 502 [depth 1]", status=502)
+    archive.close()
+    start = len(mirror.requests)
+    crawl(hbdt_cli, mirror, db)
+    assert failures(db) == []
+    assert related not in mirror.requests[start:]

@@ -97,7 +97,8 @@ def keys_of(hits: list[dict]) -> list[str]:
         (("ĐẢNG BỘ", "đại hội Đảng", "Đoàn"), "dang dai doan"),
         (("Chi bộ xóm Mới Nang",), ""),
         ((None, ""), ""),
-        (("Đ-đ", "KT-XH đổi"), "d doi"),
+        (("Đ-đ", "KT-XH đổi"), "d-d doi"),  # inner punctuation is left to the tokenizer
+        (("(Đảng)", "“đổi mới”, Đổi"), "dang doi"),
     ],
 )
 def test_folded_terms(texts: tuple[str | None, ...], expected: str) -> None:
@@ -133,7 +134,7 @@ def test_fold_keep_d(text: str, expected: str) -> None:
         ('"lac son"', '{title lead body} : ("lac son")'),
         ('"dang bo', '{title lead body} : (("dang bo" OR "đang bo"))'),
         ("lac OR son", '{title lead body} : ("lac" OR "son")'),
-        ("son -lac", '{title lead body} : (("son") NOT ("lac"))'),
+        ("son -lac", '({title lead body} : ("son")) NOT ({title lead body} : ("lac"))'),
         ("hoi*", '{title lead body} : ("hoi"*)'),
         ("hoi* nghi*", '{title lead body} : (("hoi"* AND "nghi"*))'),
         ("KT-XH", '{title lead body} : ("kt xh")'),
@@ -145,7 +146,7 @@ def test_fold_keep_d(text: str, expected: str) -> None:
         ),
         (
             "mai chau OR -x van",
-            '{title lead body} : ((("mai" AND "chau" AND ("mai chau" OR "mai")) OR "van") NOT ("x"))',
+            '({title lead body} : (("mai" AND "chau" AND ("mai chau" OR "mai")) OR "van")) NOT ({title lead body} : ("x"))',
         ),
         (
             "NEAR(lac, 2)",
@@ -181,6 +182,7 @@ def test_three_forms_find_the_same_articles(db: sqlite_utils.Database, query: st
         ('"dang bo huyen lac son"', {"lacson"}),
         ("lac thuy", {"lacthuy", "sonla"}),
         ("lac son -thuy", {"lacson", "bodyonly"}),
+        ("lac -thuy", {"lacson", "bodyonly"}),  # excluded from every tier, title ones too
         ("mai chau OR van nghia", {"maichau", "bodyonly", "vannghia", "lacson"}),
         ("de dang", {"maichau", "lacson"}),
         ("nhiem*", {"vannghia"}),
@@ -201,12 +203,35 @@ def test_search_results(db: sqlite_utils.Database, query: str, expected: set[str
         ("lac son", "lacson"),  # "Lạc Sơn" side by side, and in the title
         ("de dang", "maichau"),  # "dễ dàng" side by side; the other has "Để" ... "Đảng"
         ("van nghia", "vannghia"),  # in the title of one, the body of another
+        ("huyen", "sonla"),  # the only title with the word; five leads or bodies have it
     ],
 )
 def test_best_first(db: sqlite_utils.Database, query: str, first: str) -> None:
+    assert keys_of(search(db, query))[0] == first
+
+
+@pytest.mark.parametrize(
+    ("query", "phrase_hits", "other_hits"),
+    [
+        ("lac son", {"lacson", "bodyonly"}, {"sonla"}),  # side by side first, then apart
+        ("Lạc Thủy", {"lacthuy", "sonla"}, set()),
+        ("huyen lac", {"lacson", "sonla", "lacthuy"}, {"bodyonly"}),
+    ],
+)
+def test_phrase_matches_come_first(
+    db: sqlite_utils.Database, query: str, phrase_hits: set[str], other_hits: set[str]
+) -> None:
     hits = search(db, query)
-    assert keys_of(hits)[0] == first
-    assert [h["rank"] for h in hits] == sorted(h["rank"] for h in hits)
+    found = keys_of(hits)
+    assert set(found[: len(phrase_hits)]) == phrase_hits
+    assert set(found[len(phrase_hits) :]) == other_hits
+    for tier in (hits[: len(phrase_hits)], hits[len(phrase_hits) :]):
+        assert [h["rank"] for h in tier] == sorted(h["rank"] for h in tier)  # bm25 within each tier
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 20])
+def test_phrase_first_respects_limit(db: sqlite_utils.Database, limit: int) -> None:
+    assert keys_of(search(db, "lac son", limit=limit)) == keys_of(search(db, "lac son"))[:limit]
 
 
 FILLER = "Cán bộ, đảng viên trong toàn huyện tích cực tham gia các phong trào thi đua yêu nước."
