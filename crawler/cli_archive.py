@@ -255,11 +255,14 @@ def datasette_command(db_path: Path, *, host: str, port: int, metadata_path: Pat
 
 
 def write_metadata(db_path: Path) -> Path:
-    """Write :func:`metadata_for` to a file in the temp directory and return its path."""
-    fd, name = tempfile.mkstemp(prefix=f"hbdt-{db_path.stem}-", suffix=".json")
+    """Write :func:`metadata_for` to ``hbdt-datasette-<name>.json`` in the temp directory
+    (replaced atomically, so that two servers never read half a file) and return its path."""
+    target = Path(tempfile.gettempdir()) / f"hbdt-datasette-{db_path.stem}.json"
+    fd, name = tempfile.mkstemp(prefix=target.stem + "-", suffix=".tmp", dir=target.parent)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(metadata_for(db_path), fh, ensure_ascii=False, indent=2)
-    return Path(name)
+    os.replace(name, target)
+    return target
 
 
 @click.command()

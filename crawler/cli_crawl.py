@@ -92,7 +92,9 @@ def _report(result: CrawlResult, db: str) -> None:
     click.echo(
         f"run {stats.get('hbdt/run_id', '?')}: {result.status}; "
         f"requests: {stats.get('downloader/request_count', 0)}, "
-        f"archived: {stats.get('item_scraped_count', 0)} items, "
+        f"archived: {stats.get('hbdt/run_archived', 0)} ({stats.get('hbdt/run_new', 0)} new, "
+        f"{stats.get('hbdt/run_updated', 0)} updated), skipped: {stats.get('hbdt/run_skipped', 0)}, "
+        f"unparsable: {stats.get('hbdt/run_unparsable', 0)}, "
         f"failed: {stats.get('hbdt/failed_requests', 0)} → {db}",
         err=True,
     )

@@ -56,10 +56,20 @@ def project_settings(db: str, overrides: dict[str, Any] | None = None) -> Settin
     return settings
 
 
+def _quiet_scrapy() -> None:
+    """Scrapy pins its ``scrapy`` logger at DEBUG; make the root handlers (``hbdt -v``'s choice)
+    filter at the root level so a crawl logs no more than the command line asked for."""
+    root = logging.getLogger()
+    for handler in root.handlers:
+        if handler.level == logging.NOTSET:
+            handler.setLevel(root.getEffectiveLevel())
+
+
 def run_crawl(spider: str, db: str, spider_args: dict[str, Any], overrides: dict[str, Any] | None = None) -> CrawlResult:
     """Run ``spider`` to completion in this process (a process can run one crawl: Twisted's reactor
     cannot be restarted) and return its finish reason and stats."""
     settings = project_settings(db, overrides)
+    _quiet_scrapy()
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider)
     process.crawl(crawler, **spider_args)

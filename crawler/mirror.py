@@ -205,7 +205,8 @@ def start_mirror(root: Path | str | None = None, host: str = "127.0.0.1", port: 
     """Start serving ``root`` (default: the bundled sample site) on ``host``:``port`` (0 = free port)."""
     state = MirrorState(root=Path(root) if root is not None else sample_site_root())
     server = _MirrorHTTPServer(state, host, port)
-    thread = threading.Thread(target=server.serve_forever, name="hbdt-mirror", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              name="hbdt-mirror", daemon=True)
     thread.start()
     mirror = Mirror(server=server, thread=thread)
     logger.info("mirror of %s serving at %s", state.root, mirror.url)

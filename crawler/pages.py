@@ -65,7 +65,7 @@ CHROME_LINE_RE = re.compile(
 SITE_NAME_RE = re.compile(r"^(?:bao )?hoa binh(?: dien tu)?$|^hbdt$|^baohoabinh")
 TITLE_SUFFIX_RE = re.compile(r"\s*[-|–—:]\s*(?:Báo\s+)?(?:Hòa|Hoà)\s+Bình(?:\s+điện\s+tử)?.*$|\s*[-|–]\s*baohoabinh.*$",
                              re.IGNORECASE)
-NOT_FOUND_RE = re.compile(r"khong tim thay|404|not found|trang ban yeu cau khong ton tai|loi he thong")
+NOT_FOUND_RE = re.compile(r"khong tim thay|\b404\b|not found|trang ban yeu cau khong ton tai|loi he thong")
 
 MIN_BODY_CHARS = 120
 #: Cheap pre-check before the caption rule: captions name a photo ("Ảnh: ...", "ảnh minh họa").

@@ -184,6 +184,8 @@ class ArchivePipeline:
         if self.crawler and self.crawler.stats:
             self.crawler.stats.set_value("hbdt/run_status", status)
             self.crawler.stats.set_value("hbdt/run_id", self.run_id)
+            for key in ("archived", "new", "updated", "skipped", "unparsable"):
+                self.crawler.stats.set_value(f"hbdt/run_{key}", counts[key])
         self.db.close()
         self.db = None
         self.writer = None

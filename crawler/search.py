@@ -11,12 +11,13 @@ vowel mark but keeps ``đ`` (it has no Unicode decomposition), so ``Đảng`` is
   ``dang bo``, ``Đảng bộ`` and ``ĐẢNG BỘ``: the folded words match ``folded_terms``, the others
   match the original columns;
 * ``hbdt search`` folds the user's query (keeping a typed ``đ``) and expands every plain ``d``
-  into ``d``/``đ`` against the original columns only (``{title lead body}``), so phrases keep their adjacency, ranking weighs
-  title above lead above body, and snippets highlight the original words.
+  into ``d``/``đ`` against the original columns only (``{title lead body}``), so phrases keep
+  their adjacency and ranking weighs title above lead above body (:func:`run_search`).
 
 Every user word is emitted as a double-quoted FTS5 string built from word characters only, so no
-input (quotes, ``NEAR(``, ``*``, SQL fragments) can change the structure of the FTS query; the query
-itself is always a bound parameter.
+input (quotes, ``NEAR(``, ``*``, SQL fragments) can change the structure of the FTS query; the
+query itself is always a bound parameter. Snippets are cut in Python from the lead or body, with
+the query's words marked wherever they are.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import re
 import sqlite3
 import string
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,7 +42,7 @@ _ELLIPSIS = "…"
 
 FTS_TABLE = "articles_fts"
 FTS_COLUMNS: tuple[str, ...] = ("title", "lead", "body", "folded_terms")
-"""Columns of ``articles_fts`` in order (bm25 weights and snippet column numbers follow it)."""
+"""Columns of ``articles_fts`` in order (the bm25 weights follow it)."""
 SEARCH_COLUMNS = "{title lead body}"
 """Column filter used by ``hbdt search``: the original text only."""
 TITLE_COLUMN = "{title}"
@@ -84,24 +86,23 @@ class ParsedQuery:
         return [tok for clause in self.clauses for term in clause for tok in term.tokens]
 
 
-def tokens(text: str | None) -> list[str]:
-    """Words of ``text`` as the FTS tokenizer splits them (NFC, case and marks kept)."""
-    return TOKEN_RE.findall(clean(text)) if text else []
-
-
 def folded_terms(*texts: str | None) -> str:
     """The folded copy indexed beside the original: distinct words containing ``đ``/``Đ``, folded.
 
     ``folded_terms("Đảng bộ huyện", "Đại hội Đảng")`` → ``"dang dai"``. Words without ``đ`` are
     left out: the tokenizer already folds their marks, so the original columns match them.
     """
-    chunks: dict[str, None] = {}
-    for text in texts:
-        if text and ("đ" in text or "Đ" in text):
-            # split() and strip(): much faster than a regex over long non-ASCII text; punctuation
-            # left inside a chunk ("d/c") is split off by the tokenizer anyway
-            chunks.update(dict.fromkeys(c for c in text.split() if "đ" in c or "Đ" in c))
-    folded = dict.fromkeys(fold(c).strip(_EDGE_PUNCT) for c in chunks)
+    return folded_terms_of_words(
+        chunk for text in texts if text and ("đ" in text or "Đ" in text) for chunk in text.split()
+    )
+
+
+def folded_terms_of_words(chunks: Iterable[str]) -> str:
+    """:func:`folded_terms` of text already split on whitespace."""
+    # split() and strip(): much faster than a regex over long non-ASCII text; punctuation left
+    # inside a chunk ("d/c") is split off by the tokenizer anyway
+    with_d = dict.fromkeys(c for c in chunks if "đ" in c or "Đ" in c)
+    folded = dict.fromkeys(fold(c).strip(_EDGE_PUNCT) for c in with_d)
     folded.pop("", None)
     return " ".join(folded)
 
@@ -373,6 +374,8 @@ where {FTS_TABLE} match :match and {FTS_TABLE}.rank match :rank
 order by {FTS_TABLE}.rank
 limit :limit
 """
+
+
 def whole_phrase(parsed: ParsedQuery) -> Term | None:
     """The query's words as one phrase, when it is a plain run of words (one clause, two or
     more terms, no prefix, at most ``MAX_PHRASE_TOKENS`` tokens); else ``None``."""

@@ -16,7 +16,7 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = 1.0
-RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_DELAY_JITTER = 0.5
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -34,6 +34,13 @@ HTTPCACHE_ENABLED = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+
+DOWNLOADER_MIDDLEWARES = {
+    # waits for a 429/503 answer's Retry-After before the retry (capped by HBDT_RETRY_AFTER_MAX)
+    "crawler.middlewares.RetryAfterMiddleware": 560,
+}
+#: At most one request a second, one at a time, to the real Internet Archive.
+DOWNLOAD_SLOTS = {"web.archive.org": {"concurrency": 1, "delay": 1.0, "jitter": 0}}
 
 ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 300,

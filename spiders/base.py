@@ -56,13 +56,6 @@ NOTHING_KEPT: tuple[tuple[str, ...], None] = ((), None)
 FINISHED_STATUSES = ("ok", "partial")
 
 #: Settings every hbdt spider needs (spider priority: ``-s`` on the command line still wins).
-SPIDER_SETTINGS: dict[str, Any] = {
-    "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.RetryAfterMiddleware": 560},
-    # at most one request a second, one at a time, to the real Internet Archive
-    "DOWNLOAD_SLOTS": {"web.archive.org": {"concurrency": 1, "delay": 1.0, "jitter": 0}},
-}
-
-
 def flag(value: Any) -> bool:
     """A spider argument as a boolean (``-a refresh=1``, ``true``, ``yes``, ``on``)."""
     if isinstance(value, bool):
@@ -218,8 +211,6 @@ class ArchiveSpider(scrapy.Spider):
     """
 
     source = "live"
-    custom_settings: dict[str, Any] | None = SPIDER_SETTINGS
-
     def __init__(self, all_topics: Any = False, related_depth: Any = 1, since: Any = None, until: Any = None,
                  refresh: Any = False, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -396,13 +387,15 @@ class ArchiveSpider(scrapy.Spider):
             return
         record = page.to_record()
         record.url = page_url
-        if not self.keep(record, depth, judge):
+        rejection = self.rejection(record, depth, judge)
+        if rejection is not None:
             wish = self.related_wish.get(key)
             if wish is None:
+                self.stat(rejection)
                 # a later related link to it books it again (and fetches it past the duplicate filter)
                 self.requested[key] = REJECTED_RANK
                 return
-            depth = wish
+            depth = wish  # an archived article relates it: archived as that related item
         self.requested[key] = (depth, False)
         related = tuple(rel.url for rel in record.related)
         # only a related item can be met again at a smaller depth: keep the others' links short
@@ -412,20 +405,19 @@ class ArchiveSpider(scrapy.Spider):
         self.stat(f"archived_depth_{depth}")
         yield from self.follow(related, depth, near=capture_timestamp)
 
-    def keep(self, record: ArticleRecord, depth: int, judge: bool) -> bool:
-        """Whether a parsed article is archived (date window and topic at depth 0)."""
+    def rejection(self, record: ArticleRecord, depth: int, judge: bool) -> str | None:
+        """Why a parsed article is not archived at ``depth`` (the stat to count), else ``None``:
+        the date window and, for ``judge``, the topic apply at depth 0 only."""
         if depth > 0:
-            return True
+            return None
         verdict = self.date_verdict(iso_day(record.published_at))
+        if verdict == "old":
+            self.note_old(record.article_id)
         if verdict is not None:
-            self.stat(f"out_of_range_{verdict}")
-            if verdict == "old":
-                self.note_old(record.article_id)
-            return False
+            return f"out_of_range_{verdict}"
         if judge and not (self.all_topics or record.is_congress):
-            self.stat("not_congress")
-            return False
-        return True
+            return "not_congress"
+        return None
 
     def not_an_article(self, body: bytes, *, page_url: str, encoding: str | None) -> Iterator[Any]:
         """What to do with an answer that is not an article (subclasses add to this)."""

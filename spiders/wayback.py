@@ -15,7 +15,7 @@
    captures that are not articles are skipped and counted.
 
 Politeness: one request at a time and at most one a second to ``web.archive.org`` by default
-(``DOWNLOAD_SLOTS`` in :data:`spiders.base.SPIDER_SETTINGS`; overridable with ``-s``).
+(``DOWNLOAD_SLOTS`` in :mod:`crawler.settings`; overridable with ``-s``).
 
 Arguments: ``wayback_url`` (default ``https://web.archive.org``), ``since``, ``until``,
 ``related_depth``, ``all_topics``, ``refresh``, ``cdx_limit`` (rows per CDX page, default 5000),

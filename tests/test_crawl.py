@@ -47,9 +47,9 @@ def day(path: str) -> str:
     return str(ARTICLES[path]["published_at"])[:10]
 
 
-def crawl(cli: Callable[..., Any], mirror: Mirror, db: Path, *extra: str) -> Any:
+def crawl(cli: Callable[..., Any], mirror: Mirror, db: Path, *extra: str, expect: int = 0) -> Any:
     result = cli("-v", "crawl", "--start-url", mirror.url + START, "--db", str(db), *LOOPBACK_CLI_SETTINGS, *extra)
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == expect, result.stderr[-3000:]
     return result
 
 
@@ -269,3 +269,16 @@ def test_robots_txt_is_obeyed(hbdt_cli, mirror, site_copy, tmp_path, agent):
     assert archived_paths(db) == set(MANIFEST["default_crawl"]) - {forbidden}
     run = last_run(db)
     assert (run["status"], run["skipped"], run["failed"]) == ("ok", 1, 0)
+
+
+def test_settings_override_and_an_unfinished_run_is_completed_by_the_next(hbdt_cli, mirror, tmp_path):
+    db = tmp_path / "archive.db"
+    crawl(hbdt_cli, mirror, db, "-s", "CLOSESPIDER_ITEMCOUNT=3", "-s", "CONCURRENT_REQUESTS=1", expect=1)
+    run = last_run(db)
+    assert run["status"] == "closespider_itemcount"
+    first = archived_paths(db)
+    assert 3 <= len(first) < len(MANIFEST["default_crawl"])
+    start = len(mirror.requests)
+    crawl(hbdt_cli, mirror, db)
+    assert archived_paths(db) == set(MANIFEST["default_crawl"])
+    assert not set(article_requests(mirror.requests[start:])) & first

@@ -6,25 +6,26 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from crawler.archive import open_archive, record_failure, store_raw_page
 from crawler.mirror import Fault
-from tests.conftest import LOOPBACK_CLI_SETTINGS
-from tests.test_crawl import ARTICLES, MANIFEST, START, archived_paths, article_requests, closure, last_run
+from tests.test_crawl import (
+    ARTICLES,
+    MANIFEST,
+    START,
+    archived_paths,
+    article_requests,
+    closure,
+    crawl,
+    last_run,
+)
 
 DEFAULT = set(MANIFEST["default_crawl"])
 LISTED = MANIFEST["listed_congress"]
 RELATED = [r["path"] for r in MANIFEST["related_depth1"]]
 CONGRESS_RELATED = next(r["path"] for r in MANIFEST["related_depth1"] if r["is_congress"])
-
-
-def crawl(cli: Any, mirror: Any, db: Path, *extra: str, expect: int = 0) -> Any:
-    result = cli("-v", "crawl", "--start-url", mirror.url + START, "--db", str(db), *LOOPBACK_CLI_SETTINGS, *extra)
-    assert result.returncode == expect, result.stderr[-3000:]
-    return result
 
 
 def failures(db: Path) -> list[tuple[str, str, int | None]]:

@@ -49,10 +49,14 @@ _PLACE_SUBJECT_RE = re.compile(
     r"^\W*(?:[^,;:]{0,40},\s*)?(?:[Tt]oàn\s+|[Cc]ả\s+)?(?:[Tt]ỉnh|[Hh]uyện|[Xx]ã|[Pp]hường|[Tt]hị trấn|[Xx]óm|[Tt]hôn|[Bb]ản)"
     rf"(?!\s+[{UPPER}]){_E}"
 )
+_DESTINATION_RE = re.compile(r"\bdự đại hội(?: đại biểu)? $")
+"""``bầu 8 đại biểu đi dự Đại hội Đảng bộ huyện``: the congress attended is not the subject."""
 _CONGRESS_RE = re.compile(r"(?<![\w])(?:[Đđ]ại hội)(?!\s+(?:Đảng|đảng|đại biểu Đảng))" + _E + r"|^\W*(?:Dự|Tham dự|Tới dự)\b")
 
 
 class _Subject:
+    """Finds the unit a count's sentence is about (rules in the module docstring)."""
+
     def __init__(self, doc: Doc, idx: UnitIndex, excluded: set[tuple[int, int]]) -> None:
         self.doc = doc
         self.idx = idx
@@ -62,11 +66,14 @@ class _Subject:
             self.by_seg.setdefault(m.seg, []).append(m)
 
     def candidates(self, seg: Segment, s: int, e: int) -> list[Mention]:
+        """Units named in ``[s, e)`` of ``seg`` that can be a subject."""
         out = []
         for m in self.by_seg.get(seg.index, []):
             if not (s <= m.start < e) or not m.name:
                 continue
             if (m.seg, m.start) in self.excluded or is_source(seg.text, m.start):
+                continue
+            if _DESTINATION_RE.search(seg.low, max(0, m.start - 30), m.start):
                 continue
             out.append(m)
         return out

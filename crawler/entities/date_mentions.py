@@ -63,10 +63,11 @@ _YEAR_RE = re.compile(r"năm\s+(?P<y>\d{4})" + _NA)
 _TOD_BEFORE_RE = re.compile(rf"{_TOD}\s+$")
 _MONTH_PRE_RE = re.compile(r"(?:cuối|đầu|giữa|hạ tuần|thượng tuần|trung tuần)\s+$")
 _YEAR_PRE_RE = re.compile(r"(?:cuối|đầu|giữa)\s+$")
+_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
-@dataclass
+@dataclass(slots=True)
 class _Found:
     start: int
     end: int
@@ -82,7 +83,9 @@ def _valid(y: int, m: int | None = None, d: int | None = None) -> bool:
         return d is None
     if not 1 <= m <= 12:
         return False
-    return d is None or 1 <= d <= calendar.monthrange(y, m)[1]
+    if d is None:
+        return True
+    return 1 <= d <= (29 if m == 2 and calendar.isleap(y) else _DAYS[m])
 
 
 def _iso(y: int, m: int | None, d: int | None) -> str:
@@ -175,8 +178,10 @@ def _scan(low: str, pub: tuple[int, int, int] | None) -> list[_Found]:
         q, y = _QUARTERS[m.group("q")], int(m.group("y"))
         if _valid(y) and _word_start(low, m.start()):
             add(_Found(m.start(), m.end(), (y, 3 * q - 2, None), (y, 3 * q, None), "month"))
-    slashes = [m.start() for m in _SLASH_RE.finditer(low)]
+    slashes = [m.start() for m in _SLASH_RE.finditer(low) if _digit_slash(low, m.start())]
     for p in slashes:
+        if _inside(taken, p) or not _RANGE_HINT_RE.search(low, max(0, p - 48), p + 40):
+            continue
         m = _covering(_DAY_RANGE_RE, low, p, 48, 40)
         if m:
             f = _day_range(m, pub)
@@ -189,6 +194,8 @@ def _scan(low: str, pub: tuple[int, int, int] | None) -> list[_Found]:
         if _word_start(low, m.start()):
             add(_with_tod(_day(m, pub), low))
     for p in slashes:
+        if _inside(taken, p):
+            continue
         m = _covering(_DAY_RE, low, p, 24, 12)
         if m:
             f = _day(m, pub)
@@ -215,6 +222,19 @@ def _scan(low: str, pub: tuple[int, int, int] | None) -> list[_Found]:
 
 
 _SLASH_RE = re.compile("/")
+_RANGE_HINT_RE = re.compile(r"\d\s*[-–]\s*\d|đến|\d và \d")
+"""A day range needs one of these near its slash; cheaper than trying the range pattern everywhere."""
+
+
+def _digit_slash(low: str, p: int) -> bool:
+    """Whether the ``/`` at ``p`` has a digit before and after it (spaces allowed: ``18/11/ 1951``)."""
+    before = low[max(0, p - 2) : p].rstrip()
+    after = low[p + 1 : p + 3].lstrip()
+    return bool(before) and before[-1].isdigit() and bool(after) and after[0].isdigit()
+
+
+def _inside(spans: list[tuple[int, int]], p: int) -> bool:
+    return any(a <= p < b for a, b in spans)
 
 
 def _with_tod(f: _Found | None, low: str) -> _Found | None:

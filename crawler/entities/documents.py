@@ -16,7 +16,7 @@ import re
 
 from crawler.entities.date_mentions import parse_day
 from crawler.entities.textutil import Doc
-from crawler.entities.units import UnitIndex
+from crawler.entities.units import UnitIndex, trie_pattern
 from crawler.items import Document
 
 KINDS = (
@@ -38,9 +38,8 @@ CODE_ISSUERS: dict[str, str] = {
 }
 """Issuer token of a document code (digits of a legislature dropped: ``QH14`` → ``QH``) → issuer."""
 
-_KIND_ALT = "|".join(k.lower() for k in sorted(KINDS, key=len, reverse=True))
-_KIND_BEFORE_RE = re.compile(rf"(?P<kind>{_KIND_ALT})(?P<so> số ?| )$")
-"""A kind (and ``số``) ending right before a number, searched in a short window of the lower-cased text."""
+_KIND_RE = re.compile(rf"(?P<kind>{trie_pattern(k.lower() for k in KINDS)})(?P<so> số ?| )(?P<num>\d{{1,5}})(?!\d)")
+"""A kind, ``số`` and a number in the lower-cased text (a trie: one fast pass over the article)."""
 _CODE_RE = re.compile(r"(?:\s?[-/]\s?[0-9A-Za-zĐđ&]+)*")
 _AFTER_DATE_RE = re.compile(r"\s*,?\s*(?:ban hành\s+|ký\s+)?(?=ngày\s+\d)")
 _OF_RE = re.compile(r"\s*,?\s*(?:của|do)\s+")
@@ -74,12 +73,10 @@ def extract_documents(doc: Doc, idx: UnitIndex) -> tuple[list[Document], set[tup
     found: list[Document] = []
     issuer_spans: set[tuple[int, int]] = set()
     low = doc.low
-    for start, num_end in doc.numbers:
-        if num_end - start > 5:
+    for km in _KIND_RE.finditer(low):
+        if km.start() and low[km.start() - 1].isalnum():
             continue
-        km = _KIND_BEFORE_RE.search(low, max(0, start - 28), start)
-        if km is None or (km.start() and low[km.start() - 1].isalnum()):
-            continue
+        start, num_end = km.span("num")
         seg, local = doc.locate(start)
         text = seg.text
         k0 = local - (start - km.start())

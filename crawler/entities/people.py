@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.entities.textutil import LOWER, SYL, UPPER, Doc, Segment
+from crawler.entities.textutil import LOWER, SYL, Doc, Segment
 from crawler.entities.units import SURNAMES, Mention, UnitIndex
 from crawler.items import Person
 
@@ -30,7 +30,6 @@ _HONORIFICS = (
 )
 """Words before a person's name (lower-case)."""
 _HONOR = "(?:" + "|".join(h[0].upper() + h[1:] + "|" + h for h in _HONORIFICS) + ")"
-_E = rf"(?![{LOWER}{UPPER}0-9])"
 _PNAME = rf"{SYL}(?: {SYL}){{1,4}}"
 _HON_ANCHORS = [re.compile(re.escape(h) + r" ") for h in _HONORIFICS]
 """One literal pattern per honorific: ``re`` finds literals far faster than an alternation."""
@@ -78,6 +77,8 @@ def _cut_person(name: str) -> str:
 
 
 class _People:
+    """One article's people: patterns are tried in order (lists, honorific forms, position first)."""
+
     def __init__(self, doc: Doc, idx: UnitIndex) -> None:
         self.doc = doc
         self.idx = idx

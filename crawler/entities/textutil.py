@@ -2,17 +2,19 @@
 
 Every extractor works on :class:`Doc`, built once per article by :func:`prepare`:
 
-- NFC, whitespace collapsed (as :func:`crawler.text.clean`, zero-width spaces too), the look-alike ``Ð``/``ð`` (U+00D0/U+00F0,
-  common in legacy pages) mapped to ``Đ``/``đ``, and old-style tone placement in open ``oa``, ``oe``,
-  ``uy`` syllables moved to the first vowel (``Hoà`` → ``Hòa``, ``uỷ`` → ``ủy``; ``quý`` untouched),
-  so every variant of a name reads the same. All these keep one character per character, so offsets
-  into :attr:`Segment.raw` and :attr:`Segment.text` agree.
+- NFC, whitespace collapsed (as :func:`crawler.text.clean`, zero-width spaces too), the look-alike
+  ``Ð``/``ð`` (U+00D0/U+00F0, common in legacy pages) mapped to ``Đ``/``đ``, and old-style tone
+  placement in open ``oa``, ``oe``, ``uy`` syllables moved to the first vowel (``Hoà`` → ``Hòa``,
+  ``uỷ`` → ``ủy``; ``quý`` untouched), so every variant of a name reads the same. The case changes
+  keep one character per character, so offsets into :attr:`Segment.raw`, :attr:`Segment.text` and
+  :attr:`Segment.low` agree.
 - Title, lead and each body paragraph are separate :class:`Segment` objects. A segment written in
   capitals (an upper-case title) gets a title-cased working text so that capitalised-syllable rules
   still find names; ``raw`` keeps the printed case.
-- :class:`Doc` also holds the segments joined by newlines, as printed (``text``) and lower-cased
-  (``low``, same offsets), separated by ``\\x00``: the extractors scan it once per pattern (patterns start with a literal
-  where possible, which ``re`` searches fast) and map hits back with :meth:`Doc.locate`.
+- :class:`Doc` also holds the segments joined by :data:`SEP`, as printed (``text``) and lower-cased
+  (``low``, same offsets): the extractors scan it once per pattern (patterns start with a literal
+  or are shaped as a trie where possible, which ``re`` searches fast) and map hits back with
+  :meth:`Doc.locate`.
 """
 
 from __future__ import annotations
@@ -30,14 +32,14 @@ UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾ�
 SYL = f"[{UPPER}][{LOWER}]+"
 """A capitalised syllable (``Lạc``, ``Sơn``); an all-capital token such as ``XVI`` is not one."""
 
-_REPLACE = (("Ð", "Đ"), ("ð", "đ"), ("Ɖ", "Đ"), ("\x00", " "), ("\u200b", " "), ("\u200c", " "), ("\u200d", " "), ("\ufeff", " "))
+_REPLACE = (("Ð", "Đ"), ("ð", "đ"), ("Ɖ", "Đ"), ("\x00", " "), ("\u200b", " "), ("\u200c", " "), ("\u200d", " "),
+            ("\ufeff", " "))
 """Look-alike letters and zero-width characters (``str.translate`` would be slower on long texts)."""
 _TONED = "àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ"
 _TONE_RE = re.compile(rf"([oOuU])([{_TONED}])(?![{LOWER}{UPPER}0-9])")
 _DIGITS_RE = re.compile(r"\d+")
 SEP = "\x00"
 """Joins segments in :attr:`Doc.text`: neither a space nor a word character, so no pattern crosses it."""
-_PARA_RE = re.compile(r"\n\s*\n|\r\n\s*\r\n|\n")
 _SENT_END_RE = re.compile("[.!?…]")
 """Candidate sentence ends; :func:`_sentence_spans` checks what follows."""
 _CLAUSE_RE = re.compile(r";\s*|:\s*(?=[\"“])|:\s+(?=[" + UPPER + r"])")
@@ -61,14 +63,7 @@ def normalize(text: str | None) -> str:
     """NFC, collapsed spaces, ``Ð`` → ``Đ`` and modern tone placement: ``"Huyện uỷ"`` → ``"Huyện ủy"``."""
     if not isinstance(text, str) or not text:
         return ""
-    out = unicodedata.normalize("NFC", text)
-    for old, new in _REPLACE:
-        if old in out:
-            out = out.replace(old, new)
-    out = " ".join(out.split())
-    if not out:
-        return ""
-    return _TONE_RE.sub(_move_tone, out)
+    return " ".join(_clean_part(text).split())
 
 
 def is_caps(text: str) -> bool:
@@ -199,33 +194,43 @@ class Doc:
         return seg, pos - seg.offset
 
 
+def _clean_part(value: str) -> str:
+    """NFC, look-alikes and tone placement of a whole part (paragraph breaks kept)."""
+    out = unicodedata.normalize("NFC", value)
+    for old, new in _REPLACE:
+        if old in out:
+            out = out.replace(old, new)
+    return _TONE_RE.sub(_move_tone, out)
+
+
 def prepare(title: str | None, lead: str | None, body: str | None, published_at: str | None = None) -> Doc:
     """Split and normalise an article; never raises on odd input."""
     doc = Doc(published=_parse_published(published_at))
-    parts: list[tuple[str, str]] = []
+    segments = doc.segments
     for part, value in (("title", title), ("lead", lead), ("body", body)):
         if not isinstance(value, str) or not value.strip():
             continue
-        pieces = _PARA_RE.split(value) if part != "title" else [value]
-        parts.extend((part, p) for p in pieces)
-    for part, piece in parts:
-        raw = normalize(piece)
-        if not raw:
-            continue
-        caps = is_caps(raw)
-        text = raw
-        if caps:
-            titled = raw.title()
-            text = titled if len(titled) == len(raw) else raw
-        doc.segments.append(Segment(len(doc.segments), part, raw, text, caps))
+        cleaned = _clean_part(value)
+        pieces = [cleaned] if part == "title" else cleaned.splitlines()
+        for piece in pieces:
+            raw = " ".join(piece.split())
+            if not raw:
+                continue
+            head = raw[:48]
+            caps = head.upper() == head and raw.upper() == raw and is_caps(raw)
+            text = raw
+            if caps:
+                titled = raw.title()
+                text = titled if len(titled) == len(raw) else raw
+            segments.append(Segment(len(segments), part, raw, text, caps))
     offset = 0
-    for seg in doc.segments:
+    for seg in segments:
         seg.offset = offset
         doc.starts.append(offset)
         offset += len(seg.text) + 1
-    doc.text = SEP.join(seg.text for seg in doc.segments)
+    doc.text = SEP.join(seg.text for seg in segments)
     doc.low = lower(doc.text)
-    for seg in doc.segments:
+    for seg in segments:
         seg.__dict__["low"] = doc.low[seg.offset : seg.offset + len(seg.text)]
     return doc
 

@@ -71,12 +71,10 @@ GROUP_OF_WORD = {
     "tiểu khu": "village", "khu phố": "village", "khu": "village", "tổ": "village",
 }
 _LEVEL_WORDS = "tổ dân phố|tiểu khu|khu phố|thành phố|thị trấn|thị xã|tỉnh|huyện|quận|xã|phường|xóm|thôn|bản"
-_VILLAGE_ONLY = "tổ dân phố|tiểu khu|khu phố|khu|tổ"
 
 # --------------------------------------------------------------------------------------------
 # Regexes (module constants)
 # --------------------------------------------------------------------------------------------
-_B = rf"(?<![{LOWER}{UPPER}0-9])"
 _E = rf"(?![{LOWER}{UPPER}0-9])"
 _NAME_RE = re.compile(rf"{SYL}(?:(?: |-){SYL})*(?:\s[A-E]{_E})?")
 _NUM_NAME_RE = re.compile(rf"\s+((?:số\s+)?\d{{1,3}}[A-Z]?){_E}")
@@ -130,6 +128,8 @@ _DEPT_VARIANTS: dict[str, list[str]] = {
     "Nội vụ": ["Nội vụ"], "Tư pháp": ["Tư pháp"], "Tài chính": ["Tài chính"], "Xây dựng": ["Xây dựng"],
     "Y tế": ["Y tế"], "Ngoại vụ": ["Ngoại vụ"], "Dân tộc": ["Dân tộc"], "Kinh tế": ["Kinh tế"],
     "Chính trị": ["Chính trị"], "Hội nghị": ["Hội nghị"], "Thanh tra": ["Thanh tra"],
+    "Đa khoa": ["Đa khoa"], "Y học cổ truyền": ["Y học cổ truyền"], "Phục hồi chức năng": ["Phục hồi chức năng"],
+    "Nội tiết": ["Nội tiết"], "Sản - Nhi": ["Sản - Nhi", "Sản Nhi"], "Y tế dự phòng": ["Y tế dự phòng"],
 }
 """Department names of Sở/Phòng/Trung tâm, canonical → printed variants (abbreviations expanded)."""
 _DEPTS: dict[str, str] = {
@@ -179,8 +179,9 @@ _SCAN_GROUPS: list[tuple[str, str]] = [
     ("tieuban", r"tiểu ban"),
     ("front", r"ủy ban mặt trận tổ quốc(?: việt nam)?|ủy ban mttq(?: việt nam)?|ubmttq|mặt trận tổ quốc(?: việt nam)?"
               r"|mttq(?: việt nam)?|hội liên hiệp phụ nữ(?: việt nam)?|hội lhpn|hội phụ nữ|hội nông dân"
-              r"|hội cựu chiến binh|hội ccb|hội chữ thập đỏ|hội người cao tuổi|liên đoàn lao động|lđlđ"
-              r"|đoàn thanh niên cộng sản hồ chí minh|đoàn tncs hồ chí minh|đoàn tncs|đoàn thanh niên|đoàn tn"),
+              r"|hội cựu chiến binh(?: việt nam)?|hội ccb|hội chữ thập đỏ|hội người cao tuổi|liên đoàn lao động|lđlđ"
+              r"|hội nông dân việt nam|đoàn thanh niên cộng sản hồ chí minh|đoàn tncs hồ chí minh|đoàn tncs"
+              r"|đoàn thanh niên|đoàn tn|đoàn"),
     ("youthcmt", r"huyện đoàn|tỉnh đoàn|thành đoàn"),
     ("state", r"ủy ban nhân dân|ubnd|hội đồng nhân dân|hđnd|ban chỉ huy quân sự|bộ chỉ huy quân sự|ban dân tộc"
               r"|tòa án nhân dân|viện kiểm sát nhân dân|kho bạc nhà nước|chi cục thuế|bảo hiểm xã hội"),
@@ -190,7 +191,7 @@ _SCAN_GROUPS: list[tuple[str, str]] = [
     ("committee", r"tỉnh ủy(?! viên)|huyện ủy(?! viên)|thành ủy(?! viên)|thị ủy(?! viên)|quận ủy(?! viên)"),
     ("police", r"công an"),
     ("central", r"quốc hội|chính phủ"),
-    ("dept", r"sở|phòng|trung tâm"),
+    ("dept", r"sở|phòng|trung tâm|bệnh viện"),
     ("school", r"trường"),
     ("lvl", _LEVEL_WORDS),
 ]
@@ -267,6 +268,10 @@ _CANON_HEAD: dict[str, str] = {
     "ủy ban thường vụ quốc hội": "Ủy ban Thường vụ Quốc hội",
 }
 """Printed head (lower-case) → canonical head, abbreviations expanded."""
+_CANON_HEAD.update({
+    "bệnh viện": "Bệnh viện", "hội cựu chiến binh việt nam": "Hội Cựu chiến binh", "hội nông dân việt nam": "Hội Nông dân",
+    "đoàn": "Đoàn Thanh niên Cộng sản Hồ Chí Minh",
+})
 _COMMITTEE = {"tỉnh": ("Tỉnh ủy", "tỉnh"), "huyện": ("Huyện ủy", "huyện"), "thành": ("Thành ủy", "thành phố"),
               "thị": ("Thị ủy", "thị xã"), "quận": ("Quận ủy", "quận")}
 _PARTY_KIND = {"Đảng bộ": "dang-bo", "Đảng ủy": "dang-uy", "Chi bộ": "chi-bo"}
@@ -287,7 +292,7 @@ _STOP_BI = frozenset(
      "tiểu học", "mầm non"}
 )
 """Pairs of capitalised words that start something other than a place name."""
-_THEO_RE = re.compile(r"(?:\b[Tt]heo|\bcủa|\bvới|\bcho)\s+$")
+_THEO_RE = re.compile(r"(?:\b[Tt]heo|\bvới)\s+$")
 _BCD_SCOPE_START_RE = re.compile(r"^\W*(Tỉnh|Huyện|Xã|Phường|Thị trấn|Thành phố|Thị xã)\s+(?:đã|sẽ|cũng|vừa|đang)")
 
 
@@ -315,6 +320,7 @@ class Mention:
     partial: str | None = None
     """Type word of a partial qualifier (``Khối``, ``Sở``) to resolve against the article."""
     capital: bool = True
+    """Whether the head was printed with a capital (a lower-case ``huyện ủy`` is not completed)."""
     paren: str | None = None
     """District named in parentheses after the place (``(Lạc Sơn)``)."""
     paren_word: str = "huyện"
@@ -323,10 +329,8 @@ class Mention:
     """Commune named in apposition after a village unit (``, xã Ân Nghĩa``)."""
     needs_scope: bool = False
     """A ``Ban Chỉ đạo Đại hội`` printed without its scope."""
-    from_partial: bool = False
     name: str = ""
     """Canonical name, set by :func:`resolve`."""
-    children: list[Mention] = field(default_factory=list)
 
     def walk(self) -> Iterator[Mention]:
         """This mention and its inner ones, outermost first."""
@@ -381,6 +385,8 @@ class UnitIndex:
     units: list[Unit] = field(default_factory=list)
     alias: dict[str, str] = field(default_factory=dict)
     """Canonical name → merged name (prefix merges)."""
+    flat: list[Mention] = field(default_factory=list)
+    """Every mention, outer and inner (cached by :meth:`all_mentions`)."""
 
     def at(self, seg: int, start: int) -> Mention | None:
         """The mention (outer or inner) starting at ``start`` in segment ``seg``."""
@@ -389,9 +395,6 @@ class UnitIndex:
     def canonical(self, m: Mention) -> str:
         """The merged canonical name of a mention."""
         return self.alias.get(m.name, m.name)
-
-    flat: list[Mention] = field(default_factory=list)
-    """Every mention, outer and inner (set by :func:`resolve`)."""
 
     def all_mentions(self) -> list[Mention]:
         """Every mention, outer and inner, in text order of the outer ones."""
@@ -597,7 +600,8 @@ def _parse_head(seg: Segment, start: int, end: int, family: str, *, allow_lower:
         if parent is not None and parent.family in {"committee", "party", "state", "front", "police", "youthcmt"} and not (
             parent.bare and parent.family == "party"
         ):
-            kind = "nha-nuoc" if parent.family in {"state", "police"} else ("doan-the" if parent.family == "front" else "ban")
+            kind = {"state": "nha-nuoc", "police": "nha-nuoc", "front": "doan-the", "youthcmt": "doan-the"}.get(
+                parent.family, "ban")
             mm = Mention(si, start, parent.end, "organ", head, kind, parent.level, inner=parent)
             return mm
         if parent is not None and parent.family == "party" and parent.bare:
@@ -613,7 +617,11 @@ def _parse_head(seg: Segment, start: int, end: int, family: str, *, allow_lower:
             return None
         kind = "doan-the" if family == "front" else "nha-nuoc"
         lq = _level_q(seg, end)
+        if family == "front" and key == "đoàn" and (not cap or lq is None or lq[1] is None):
+            return None  # "Đoàn xã Phong Phú" is the youth union; "đoàn" alone is any delegation
         if lq is None:
+            if family == "front" and cap and key in _NATIONAL:
+                return Mention(si, start, end, "front", _NATIONAL[key], kind, "trung-uong")
             return Mention(si, start, end, family, head, kind, "other", bare=True)
         word, name, qend = lq
         if name is None and _GENERIC_AFTER_RE.match(low, qend):
@@ -728,9 +736,22 @@ def _relevel(m: Mention) -> None:
         m.level = m.inner.level
 
 
+_NATIONAL = {
+    "mặt trận tổ quốc việt nam": "Mặt trận Tổ quốc Việt Nam", "mttq việt nam": "Mặt trận Tổ quốc Việt Nam",
+    "hội liên hiệp phụ nữ việt nam": "Hội Liên hiệp Phụ nữ Việt Nam", "hội nông dân việt nam": "Hội Nông dân Việt Nam",
+    "hội cựu chiến binh việt nam": "Hội Cựu chiến binh Việt Nam",
+    "đoàn thanh niên cộng sản hồ chí minh": "Đoàn Thanh niên Cộng sản Hồ Chí Minh",
+    "đoàn tncs hồ chí minh": "Đoàn Thanh niên Cộng sản Hồ Chí Minh",
+}
+"""Full names of the national Front and mass organisations: without a level word they name the
+national body (level trung-uong)."""
+
+
 def _front_head(key: str, head: str) -> str:
     if "mặt trận" in key or "mttq" in key:
         return "Ủy ban Mặt trận Tổ quốc"
+    if key == "đoàn":
+        return "Đoàn Thanh niên Cộng sản Hồ Chí Minh"
     return head
 
 
@@ -904,6 +925,8 @@ def _level_place(seg: Segment, pos: int, word: str, places: Places) -> None:
 
 
 def _complete(idx: UnitIndex, m: Mention | None, word: str, seg: int, pos: int) -> str | None:
+    """The place a bare level ``word`` refers to: the only one of its kind in the article, else the
+    only one named earlier in the paragraph, else the main unit's; the province defaults to Hòa Bình."""
     group = GROUP_OF_WORD.get(word)
     if group is None:
         return None
@@ -911,12 +934,7 @@ def _complete(idx: UnitIndex, m: Mention | None, word: str, seg: int, pos: int) 
         provs = idx.places.candidates("province", "tỉnh")
         return provs[0] if len(provs) == 1 else DEFAULT_PROVINCE
     wtype: str | None = word if group in {"district", "commune"} else None
-    if group == "district" and word == "huyện":
-        wtype = None
-        cands = [n for _s, _p, w, n in idx.places.seen.get("district", []) if w == "huyện"]
-        cands = list(dict.fromkeys(cands))
-    else:
-        cands = idx.places.candidates(group, wtype)
+    cands = idx.places.candidates(group, wtype)
     if len(cands) == 1:
         return cands[0]
     local = idx.places.local(group, wtype, seg, pos)
@@ -964,11 +982,8 @@ def _fill(idx: UnitIndex, m: Mention) -> None:
 def _build(m: Mention) -> str:
     """Canonical name of ``m`` (inner names built first)."""
     if m.inner is not None:
-        inner = _build(m.inner)
-        m.inner.name = inner
-        if m.family == "party":
-            return f"{m.head} {inner}"
-        return f"{m.head} {inner}"
+        m.inner.name = _build(m.inner)
+        return f"{m.head} {m.inner.name}"
     if m.family == "committee" or m.family == "youthcmt":
         return f"{m.head} {m.place}" if m.place else m.head
     parts = [m.head]
@@ -981,11 +996,9 @@ def _build(m: Mention) -> str:
     return " ".join(parts)
 
 
-def _resolve_partials(idx: UnitIndex, doc: Doc) -> None:
-    full: dict[str, list[Mention]] = {}
-    for m in idx.all_mentions():
-        if m.partial is None and m.name:
-            full.setdefault(m.family, []).append(m)
+def _resolve_partials(idx: UnitIndex) -> None:
+    """``Đảng ủy Khối``, ``BCH Đảng bộ Sở``: take the only matching full qualifier of the article;
+    a partial that matches none or several is dropped (never guessed)."""
     keep: list[Mention] = []
     for m in idx.mentions:
         target = next((x for x in m.walk() if x.partial), None)
@@ -993,30 +1006,30 @@ def _resolve_partials(idx: UnitIndex, doc: Doc) -> None:
             keep.append(m)
             continue
         word = target.partial or ""
-        quals: list[tuple[str, str, str, str | None]] = []
+        quals: dict[str, str] = {}  # qualifier → level
         for x in idx.all_mentions():
             if x.partial or not x.name or x is target:
                 continue
             if x.family == "party" and x.qual and x.qual.startswith(word + " "):
-                quals.append((f"{x.qual} {x.lvl} {x.place}" if x.lvl and x.place else x.qual, x.level, x.lvl or "", x.place))
+                quals.setdefault(f"{x.qual} {x.lvl} {x.place}" if x.lvl and x.place else x.qual, x.level)
             elif x.family == "party" and x.inner is not None and x.inner.name.startswith(word + " "):
-                quals.append((x.inner.name, x.level, "", None))
+                quals.setdefault(x.inner.name, x.level)
             elif x.family in {"dept", "school", "state"} and x.name.startswith(word + " "):
-                quals.append((x.name, x.level, "", None))
-        distinct = list(dict.fromkeys(q[0] for q in quals))
-        if len(distinct) != 1:
+                quals.setdefault(x.name, x.level)
+        if len(quals) != 1:
             continue
-        q = next(q for q in quals if q[0] == distinct[0])
+        (qual, level), = quals.items()
         target.partial = None
-        target.from_partial = True
-        target.qual = q[0]
-        target.level = target.level if target.kind == "chi-bo" else q[1]
+        target.qual = qual
+        target.level = target.level if target.kind == "chi-bo" else level
         keep.append(m)
     idx.mentions = keep
     idx.flat = []
 
 
 def _scope_bcd(idx: UnitIndex, doc: Doc) -> None:
+    """A ``Ban Chỉ đạo Đại hội`` without printed scope takes the sentence's subject: a sentence-initial
+    ``Huyện``/``Xã``/``Tỉnh`` (completed from context) or the first placed unit named before it."""
     for m in idx.mentions:
         if not m.needs_scope:
             continue
@@ -1043,6 +1056,7 @@ def _scope_bcd(idx: UnitIndex, doc: Doc) -> None:
 
 
 def _subject_level(idx: UnitIndex, doc: Doc, m: Mention) -> str:
+    """Level of the sentence's subject (first unit before ``m``, or a sentence-initial level noun)."""
     seg = doc.segments[m.seg]
     s, _e = seg.sentence_at(m.start)
     best: Mention | None = None
@@ -1091,7 +1105,7 @@ def resolve(doc: Doc, idx: UnitIndex) -> UnitIndex:
     for m in idx.all_mentions():
         if not m.partial:
             m.name = _build(m)
-    _resolve_partials(idx, doc)
+    _resolve_partials(idx)
     for m in idx.all_mentions():
         m.name = _build(m)
     for m in idx.mentions:
@@ -1104,6 +1118,7 @@ def resolve(doc: Doc, idx: UnitIndex) -> UnitIndex:
 
 
 def _mention_counts(idx: UnitIndex) -> Iterable[Mention]:
+    """Every named mention, outer and nested (a nested parent printed in full is a mention too)."""
     for m in idx.mentions:
         for mm in m.walk():
             if mm.bare or mm.partial or not mm.name:
@@ -1112,6 +1127,7 @@ def _mention_counts(idx: UnitIndex) -> Iterable[Mention]:
 
 
 def _merge(idx: UnitIndex) -> None:
+    """Group mentions by canonical name into :class:`Unit` records with their mention counts."""
     order: list[str] = []
     info: dict[str, Mention] = {}
     count: dict[str, int] = {}
@@ -1127,6 +1143,8 @@ def _merge(idx: UnitIndex) -> None:
         m = info[name]
         if m.place is not None or m.lvl is not None or m.family not in {"dept", "school", "state", "front", "party"}:
             continue
+        if m.level == "trung-uong":
+            continue
         longer = [o for o in order if o != name and o.startswith(name + " ") and info[o].kind == m.kind]
         if len(longer) == 1:
             idx.alias[name] = longer[0]
@@ -1141,7 +1159,7 @@ def extract_units(doc: Doc) -> UnitIndex:
 
 
 def is_source(text: str, start: int) -> bool:
-    """Whether the mention at ``start`` follows ``Theo``/``của``/``với``/``cho`` (not a subject)."""
+    """Whether the mention at ``start`` follows ``Theo`` (a source) or ``với`` (a partner): not a subject."""
     return bool(_THEO_RE.search(text[max(0, start - 8) : start]))
 
 
