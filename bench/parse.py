@@ -74,23 +74,19 @@ def _norm(value: Any) -> Any:
     return value
 
 
-def score(results: list[dict[str, Any]], corpus: list[tuple[Path, bytes, dict[str, Any]]], field: str) -> float | None:
-    hits = 0
-    total = 0
-    for got, (_, _, expected) in zip(results, corpus, strict=True):
-        if got[field] is None and field != "date" and got.get(field) is None and field == "authors":
-            pass
-        if field == "title":
-            want: Any = expected["title"]
-        elif field == "date":
-            want = (expected["published_at"] or "")[:10] or None
-        else:
-            want = expected["byline"]["authors"]
-        if got[field] is None and field == "authors" and want is not None and got is not None and got.get("authors") is None:
-            return None
-        total += 1
-        hits += int(_norm(got[field]) == _norm(want))
-    return hits / total if total else None
+def _wanted(expected: dict[str, Any], field: str) -> Any:
+    if field == "title":
+        return expected["title"]
+    if field == "date":
+        return (expected["published_at"] or "")[:10] or None
+    return expected["byline"]["authors"]
+
+
+def score(results: list[dict[str, Any]], corpus: list[tuple[Path, bytes, dict[str, Any]]], field: str) -> float:
+    """Share of pages where ``field`` equals the expected value (texts compared folded)."""
+    hits = sum(int(_norm(got[field]) == _norm(_wanted(expected, field)))
+               for got, (_, _, expected) in zip(results, corpus, strict=True))
+    return hits / len(corpus) if corpus else 0.0
 
 
 def time_per_page(fn: Callable[[bytes, dict[str, Any]], Any], corpus: list[tuple[Path, bytes, dict[str, Any]]],

@@ -103,6 +103,7 @@ def decode(body: bytes | str, declared_encoding: str | None = None) -> str:
     return text
 
 
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\ufeff\xad]")
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 
@@ -113,7 +114,7 @@ def parse_document(body: bytes | str, *, url: str | None = None, encoding: str |
     if not text.strip():
         return None
     try:
-        root = lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text, parser=_PARSER)
     except (lxml.etree.ParserError, ValueError) as exc:
         logger.debug("unparsable HTML: %s", exc)
         return None
@@ -132,10 +133,6 @@ def parse_document(body: bytes | str, *, url: str | None = None, encoding: str |
         link_base = absolute(base_url, str(bases[0])) or base_url
     for bad in root.xpath("|".join(f"//{t}" for t in DROP_TAGS)):
         bad.drop_tree()
-    for comment in root.xpath("//comment()"):
-        parent = comment.getparent()
-        if parent is not None:
-            comment.drop_tree() if hasattr(comment, "drop_tree") else parent.remove(comment)
     blocks = _Linearizer(link_base).run(root)
     return Document(root=root, blocks=blocks, base_url=base_url, meta=meta, jsonld=jsonld, title_tag=title_tag)
 
@@ -181,6 +178,11 @@ def _read_jsonld(root: Any) -> list[dict[str, Any]]:
     return out
 
 
+def _unwrap(href: str) -> str:
+    """An href with any Wayback Machine rewriting undone."""
+    return unwayback(href)[0] if "/web/" in href else href
+
+
 def _attrs_of(el: Any) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
 
@@ -209,6 +211,10 @@ class _Linearizer:
         return self.blocks
 
     def _flush(self) -> None:
+        if not self._parts:
+            if self._links:
+                self._links = []
+            return
         raw = "".join(self._parts)
         self._parts = []
         links, self._links = self._links, []
@@ -241,14 +247,14 @@ class _Linearizer:
 
     def _walk(self, el: Any, *, chrome: bool, heading: bool, bold: bool, italic: bool,
               in_link: Link | None, attrs: str) -> None:
-        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        tag = el.tag if isinstance(el.tag, str) else ""
         if tag == "br":
             self._flush()
             return
         if tag == "img":
             self._flush()
             src = el.get("data-src") or el.get("data-original") or el.get("src")
-            url = absolute(self.base_url, unwayback(src)[0] if src else None)
+            url = absolute(self.base_url, _unwrap(src) if src else None)
             if url and not url.startswith("data:"):
                 self.blocks.append(Block(index=len(self.blocks), text="", tag="img", element=el,
                                          image=url, image_alt=clean(el.get("alt")) or None,
@@ -267,17 +273,21 @@ class _Linearizer:
         owner_ctx = (self._owner, self._owner_chrome, self._owner_heading, self._owner_attrs)
         link = in_link
         if tag == "a" and el.get("href"):
-            url = absolute(self.base_url, unwayback(el.get("href"))[0])
+            url = absolute(self.base_url, _unwrap(el.get("href")))
             if url:
                 link = Link(url=url, text="")
                 self._links.append(link)
-        style = (el.get("style") or "").replace(" ", "").lower()
-        b = bold or tag in BOLD_TAGS or "font-weight:bold" in style
-        i = italic or tag in ITALIC_TAGS or "font-style:italic" in style
+        b = bold or tag in BOLD_TAGS
+        i = italic or tag in ITALIC_TAGS
+        style = el.get("style")
+        if style and not (b and i):
+            style = style.replace(" ", "").lower()
+            b = b or "font-weight:bold" in style
+            i = i or "font-style:italic" in style
         self._add_text(el.text, b, i, link)
         for child in el:
             self._walk(child, chrome=chrome, heading=heading, bold=b, italic=i, in_link=link, attrs=attrs)
-            if isinstance(child.tag, str) and child.tag.lower() in BLOCK_TAGS:
+            if child.tag in BLOCK_TAGS:
                 self._flush()
                 self._set_owner(*owner_ctx)
             self._add_text(child.tail, b, i, link)

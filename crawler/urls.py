@@ -43,8 +43,14 @@ def absolute(base: str | None, href: str | None) -> str | None:
     if not href:
         return None
     href = href.strip()
-    if not href or href.lower().startswith(("javascript:", "mailto:", "#")):
+    if not href or href.startswith("#") or href[:11].lower().startswith(("javascript:", "mailto:")):
         return None
+    if href.startswith(("http://", "https://")) and "#" not in href and "/./" not in href and "/../" not in href:
+        return href  # already absolute: the common fast path
+    if base and href.startswith("/") and not href.startswith("//") and "#" not in href and "/." not in href:
+        parts = urlsplit(base)
+        if parts.scheme and parts.netloc:
+            return f"{parts.scheme}://{parts.netloc}{href}"
     url = urljoin(base or "", href)
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))

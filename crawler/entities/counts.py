@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from crawler.entities.textutil import LOWER, UPPER, Doc, Segment
-from crawler.entities.units import GROUP_OF_WORD, Mention, UnitIndex, complete_place, is_source
+from crawler.entities.units import GROUP_OF_WORD, Mention, UnitIndex, complete_place, is_source, trie_pattern
 from crawler.items import Count
 
 NOUNS = (
@@ -35,11 +35,12 @@ PARTY_NOUNS = frozenset({"đảng viên", "chi, đảng bộ", "chi bộ, đản
                          "tổ chức đảng", "tổ đảng", "chi bộ", "đảng bộ"})
 
 _E = rf"(?![{LOWER}{UPPER}0-9])"
-_NOUN_ALT = "|".join(n.replace(", ", r",\s*").replace(" ", r"\s+") for n in sorted(NOUNS, key=len, reverse=True))
+_NOUN_ALT = trie_pattern(NOUNS)
+"""The nouns as a trie (text is whitespace-normalised, so single spaces suffice)."""
 _QUAL_ALT = "|".join(q.replace(" ", r"\s+") for q in QUALIFIERS)
 _COUNT_RE = re.compile(
-    rf"(?P<num>\d{{1,3}}(?:\.\d{{3}})+|\d+)(?![\d%/]|[.,]\d|\s*%)\s+(?P<noun>{_NOUN_ALT}){_E}"
-    rf"(?:\s+(?P<qual>{_QUAL_ALT}){_E})?"
+    rf"(?P<num>\d{{1,3}}(?:\.\d{{3}})+|\d+)(?![\d%/]|[.,]\d|\s*%) (?P<noun>{_NOUN_ALT}){_E}"
+    rf"(?: (?P<qual>{_QUAL_ALT}){_E})?"
 )
 """A count at a run of digits of the lower-cased text."""
 _RANGE_BEFORE_RE = re.compile(r"\d\s*[-–]\s*$|\bsố\s+$|\bthứ\s+$")
