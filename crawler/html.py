@@ -212,9 +212,7 @@ class _Linearizer:
 
     def _flush(self) -> None:
         if not self._parts:
-            if self._links:
-                self._links = []
-            return
+            return  # links opened so far stay pending for the block their text lands in
         raw = "".join(self._parts)
         self._parts = []
         links, self._links = self._links, []
@@ -223,6 +221,7 @@ class _Linearizer:
         italic_chars, self._italic_chars = self._italic_chars, 0
         text = " ".join(raw.split())  # the document is already NFC without zero-width characters
         if not text or self._owner is None:
+            self._links = links + self._links  # still pending: their text lands in a later block
             return
         n = len(raw.strip()) or 1
         self.blocks.append(Block(
@@ -293,6 +292,8 @@ class _Linearizer:
             self._add_text(child.tail, b, i, link)
         if link is not None and link is not in_link:
             link.text = clean(link.text)
+            if not link.text and self._links and self._links[-1] is link:
+                self._links.pop()  # an image-only link: nothing to attach it to
         if is_block:
             self._flush()
 

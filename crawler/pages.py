@@ -48,12 +48,14 @@ AUTHOR_HINT_RE = re.compile(r"author|tac-?gia|byline|signature|nguon", re.IGNORE
 RELATED_HEADING_RE = re.compile(
     r"^(?:cac tin khac|tin khac|cac bai khac|tin lien quan|bai lien quan|cac tin lien quan|"
     r"bai viet lien quan|tin cung chuyen muc|cac tin cung chuyen muc|xem them|"
+    r"cac tin da dua|tin da dua|cac tin bai khac|tin bai khac|bai khac|doc them|tin tuc khac|"
     r"other news|related news|related articles|more news)\s*:?$"
 )
 #: Blocks that end the article (footer, comments, date-archive form, other boxes).
 END_RE = re.compile(
     r"^(?:xem cac tin da dua ngay|tin trong\s*:|y kien ban doc|gui y kien|binh luan|gui binh luan|"
     r"tin moi nhat|tin doc nhieu|doc nhieu|tin noi bat|tin moi|chia se bai viet|ban quyen|"
+    r"latest news|most read|most viewed|hot news|"
     r"bao hoa binh dien tu\b.*(?:giay phep|tong bien tap))"
 )
 #: Chrome lines inside the article column (share bars, counters, print links).
@@ -437,7 +439,8 @@ class ArticlePage:
                 continue
             if b.text:
                 misses += 1
-                if misses > 2 or (b.heading and items):
+                # a short line without links after the items is the next box's heading
+                if misses > 2 or (items and (b.heading or (not b.links and len(b.text) < 40))):
                     break
         return items
 
@@ -710,13 +713,21 @@ def _content_root(region: list[Block]) -> Any | None:
 
 
 def _alone_in_photo_box(b: Block, region: list[Block]) -> bool:
-    """The block is the only text of the small table/figure that holds the image before it."""
-    box = next((a for a in list(b.element.iterancestors())[:4]
-                if isinstance(a.tag, str) and a.tag in ("table", "figure")), None)
+    """The block is the only text of the small box (table, figure, div...) that also holds the
+    image just before it: the smallest ancestor of both, within four levels."""
+    pos = next((k for k, x in enumerate(region) if x is b), None)
+    if pos is None:
+        return False
+    image = next((x for x in reversed(region[max(0, pos - 3):pos]) if x.image), None)
+    if image is None:
+        return False
+    box = next((a for a in list(b.element.iterancestors())[:4] if _inside(image.element, a)), None)
+    if b.element is not image.element and _inside(image.element, b.element):
+        box = b.element
     if box is None:
         return False
-    texts = [x for x in region if _inside(x.element, box)]
-    return any(x.image for x in texts) and sum(len(x.text) for x in texts) == len(b.text)
+    texts = [x for x in region if x.text and _inside(x.element, box)]
+    return sum(len(x.text) for x in texts) == len(b.text)
 
 
 def _close_in_tree(el: Any, other: Any, levels: int = 2) -> bool:

@@ -389,14 +389,20 @@ def whole_phrase(parsed: ParsedQuery) -> Term | None:
 
 
 def search_tiers(parsed: ParsedQuery) -> list[str]:
-    """MATCH expressions from the most to the least precise: the words side by side in the title,
-    side by side anywhere, all in the title, all anywhere (the last one is every match)."""
+    """MATCH expressions from the most to the least precise; the last one is every match.
+
+    For a run of words: side by side in the title, side by side anywhere, all anywhere. For one
+    word (or phrase, or alternatives): in the title, anywhere. The narrower tiers are there for
+    speed as much as for order: a common word or phrase ranks only its title matches when they
+    fill the page (bm25 over every match of a common syllable is what costs).
+    """
     positive = _positive_expr(parsed)
     phrase = whole_phrase(parsed)
-    exprs = []
     if phrase is not None:
-        exprs += [(TITLE_COLUMN, _term_expr(phrase)), (SEARCH_COLUMNS, _term_expr(phrase))]
-    exprs += [(TITLE_COLUMN, positive), (SEARCH_COLUMNS, positive)]
+        quoted = _term_expr(phrase)
+        exprs = [(TITLE_COLUMN, quoted), (SEARCH_COLUMNS, quoted), (SEARCH_COLUMNS, positive)]
+    else:
+        exprs = [(TITLE_COLUMN, positive), (SEARCH_COLUMNS, positive)]
     return [_scoped(columns, expr, parsed.excluded) for columns, expr in exprs]
 
 
@@ -414,11 +420,12 @@ def run_search(
     with the matched words between ``marks``.
 
     Results come in tiers (see :func:`search_tiers`), each ranked by bm25 (title above lead above
-    body): the words as a phrase in the title, the phrase anywhere, all the words in the title,
-    then all the words anywhere. Vietnamese words are runs of syllables, so an article holding
-    ``Lạc Sơn`` side by side comes before one holding ``Sơn La ... Lạc Thủy``; and a common word
-    only ranks its title matches when they fill the page, which keeps search fast on a large
-    archive (folding the marks makes many Vietnamese syllables common).
+    body): for a run of words, the words side by side in the title, side by side anywhere, then
+    all the words anywhere; for one word, its title matches, then the others. Vietnamese words
+    are runs of syllables, so an article holding ``Lạc Sơn`` side by side comes before one
+    holding ``Sơn La ... Lạc Thủy``; and a common word only ranks its title matches when they
+    fill the page, which keeps search fast on a large archive (folding the marks makes many
+    Vietnamese syllables common).
     """
     parsed = parse_query(query)
     limit = max(0, int(limit))

@@ -6,7 +6,9 @@ import re
 import unicodedata
 
 _WS_RE = re.compile(r"[\s\u00a0\u200b\u200c\u200d\ufeff]+")
-_LEAD_PREFIX_RE = re.compile(r"^\s*\(\s*(?:HBĐT|HBDT|HBO)\s*\)\s*[-–—:]?\s*", re.IGNORECASE)
+_LEAD_PREFIX_RE = re.compile(
+    r"^\s*(?:[(\[]\s*(?:HBĐT|HBDT|HBO)\s*[)\]]\s*[-–—:]?|(?:HBĐT|HBDT|HBO)\s*[-–—:])\s*", re.IGNORECASE
+)
 
 
 def nfc(text: str) -> str:

@@ -50,6 +50,9 @@ def test_clean(text: str | None, expected: str) -> None:
         ("(HBĐT)- LTS: Bài viết", "LTS: Bài viết", True),
         ("(HBO) - Hoa Binh province", "Hoa Binh province", True),
         ("( HBĐT ) – Sáng 26/4", "Sáng 26/4", True),
+        ("HBĐT - Không ngoặc", "Không ngoặc", True),
+        ("[HBĐT] - Ngoặc vuông", "Ngoặc vuông", True),
+        ("HBĐT tổ chức hội nghị", "HBĐT tổ chức hội nghị", False),
         ("Không có tiền tố", "Không có tiền tố", False),
     ],
 )
