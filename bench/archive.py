@@ -296,10 +296,10 @@ def ingest(work: Path, records: list[ArticleRecord], batch_size: int, plain_n: i
         Path(f"{ours_path}{suffix}").unlink(missing_ok=True)
     ours_db = open_archive(ours_path)
     writer = ArchiveWriter(ours_db, batch_size=batch_size)
-    bases = {}
+    bases: dict[str, sqlite_utils.db.Table] = {}
     for name, fts in (("baseline_fts", True), ("baseline_plain", False)):
         db = fresh_db(work / f"{name}.db")
-        table = db["articles"]
+        table = db.table("articles")
         columns = {k: int if k in ("article_id", "category_id", "is_congress") else str for k in flat_row(records[0])}
         table.create(columns, pk="url")
         if fts:  # as `sqlite-utils enable-fts --create-triggers` makes it
@@ -436,6 +436,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if not args.keep:
         for path in work.glob("*.db*"):
             path.unlink()
+        if not args.workdir:
+            work.rmdir()
     return result
 
 

@@ -270,38 +270,40 @@ def build_match(query: str | ParsedQuery, *, columns: str | None = SEARCH_COLUMN
     return _scoped(columns, _positive_expr(parsed), parsed.excluded)
 
 
-def _keep_d_table() -> dict[int, int | None]:
-    table: dict[int, int | None] = {}
-    for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+def _letter_classes() -> dict[str, str]:
+    """For each base letter, a regex class of every Latin letter that folds to it (both cases);
+    ``đ`` keeps its own class, and ``d`` also stands for ``đ``."""
+    variants: dict[str, set[str]] = {}
+    for code in [*range(0x41, 0x5B), *range(0x61, 0x7B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
         ch = chr(code)
-        base = "".join(c for c in unicodedata.normalize("NFD", ch) if unicodedata.category(c) != "Mn")
-        if len(base) == 1 and base != ch:
-            table[code] = ord(base.lower())
-    table[ord("đ")] = table[ord("Đ")] = ord("đ")
-    return table
+        base = "".join(c for c in unicodedata.normalize("NFD", ch) if unicodedata.category(c) != "Mn").lower()
+        if len(base) == 1 and base.isascii() and base.isalpha():
+            variants.setdefault(base, set()).update({ch, ch.lower(), ch.upper()})
+    variants["đ"] = {"đ", "Đ"}
+    variants["d"] |= variants["đ"]
+    return {base: "[" + "".join(sorted(chars)) + "]" for base, chars in variants.items()}
 
 
-_KEEP_D_TABLE = _keep_d_table()
+_LETTER_CLASSES = _letter_classes()
+
+
+def _token_re(token: str) -> str:
+    return "".join(_LETTER_CLASSES.get(ch, re.escape(ch)) for ch in token)
 
 
 def _highlight_re(parsed: ParsedQuery) -> re.Pattern[str] | None:
-    """A regex over :func:`_index_form` text matching the query's words (``d`` also as ``đ``)."""
-    alternatives = []
+    """A regex over the original text matching the query's words whatever their marks and case
+    (a typed ``đ`` only as ``đ``; a plain ``d`` also as ``đ``)."""
+    alternatives = set()
     for clause in parsed.clauses:
         for term in clause:
             for i, tok in enumerate(term.tokens):
-                body = re.escape(tok).replace("d", "[dđ]")
                 open_end = term.prefix and i == len(term.tokens) - 1
-                alternatives.append(rf"(?<![^\W_]){body}" + ("" if open_end else r"(?![^\W_])"))
+                alternatives.add(_token_re(tok) + ("" if open_end else r"\b"))
     if not alternatives:
         return None
-    return re.compile("|".join(sorted(set(alternatives), key=len, reverse=True)))
-
-
-def _index_form(text: str) -> str:
-    """Lower case without marks but with ``đ``, as the index sees words; same length as ``text``
-    for NFC text (checked by the caller)."""
-    return text.translate(_KEEP_D_TABLE).lower()
+    # \b first: the alternatives are only tried where a word starts
+    return re.compile(r"\b(?:" + "|".join(sorted(alternatives, key=len, reverse=True)) + ")")
 
 
 def make_snippet(
@@ -312,14 +314,13 @@ def make_snippet(
     marked. Without a match: the start of the text and 0."""
     if not text:
         return "", 0
-    folded = _index_form(text)
-    spans = [m.span() for m in pattern.finditer(folded)] if pattern and len(folded) == len(text) else []
+    spans = [m.span() for m in pattern.finditer(text)] if pattern else []
     if not spans:
         cut = _cut(text, 0, SNIPPET_CHARS)
         return cut[0] + (_ELLIPSIS if cut[1] < len(text) else ""), 0
     best, best_score = 0, -1
     for i, (start, _) in enumerate(spans):
-        words = {folded[a:b] for a, b in spans[i:] if a < start + SNIPPET_CHARS}
+        words = {text[a:b].lower() for a, b in spans[i:] if a < start + SNIPPET_CHARS}
         if len(words) > best_score:
             best, best_score = i, len(words)
     first = spans[best][0]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -513,3 +516,20 @@ def test_wal_readers_while_writing(tmp_path: Path) -> None:
     assert seen[-1] == 400
     assert len(set(seen)) > 2  # the reader saw the archive grow batch by batch
     assert all(n % 25 == 0 for n in seen)  # and only whole batches
+
+
+def test_bench_smoke(tmp_path: Path) -> None:
+    """bench/archive.py runs end to end on a small archive and reports every figure."""
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run(
+        [sys.executable, str(root / "bench" / "archive.py"), "--n", "300", "--queries", "8", "--like-queries", "2",
+         "--plain-n", "100", "--workdir", str(tmp_path), "--json"],
+        capture_output=True, text=True, timeout=120, check=True,
+    )
+    result = json.loads(out.stdout)
+    assert result["n"] == 300
+    assert result["ingest"]["ours_records_per_s"] > 0 and result["ingest"]["ratio_vs_baseline_fts"] > 0
+    assert result["search"]["queries"] == 8 and result["search"]["fts_mean_hits"] > 0
+    assert result["search"]["like_queries"] == 2
+    assert result["size"]["bytes_per_article"] > 0
+    assert list(tmp_path.glob("*.db")) == []  # cleaned up without --keep
