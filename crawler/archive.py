@@ -42,7 +42,7 @@ from crawler.urls import SITE_HOST, canonical_url
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 VN_TZ = timezone(timedelta(hours=7))
 BUSY_TIMEOUT_MS = 30_000
 PAGE_SIZE = 16_384
@@ -273,6 +273,16 @@ CREATE TABLE IF NOT EXISTS failures (
     attempts INTEGER NOT NULL DEFAULT 1,
     first_seen TEXT NOT NULL,
     last_seen TEXT NOT NULL,
+    run_id INTEGER REFERENCES crawl_runs(id) ON DELETE SET NULL,
+    depth INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS skipped_pages (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    reason TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT 'live',
+    seen_at TEXT NOT NULL,
     run_id INTEGER REFERENCES crawl_runs(id) ON DELETE SET NULL
 );
 
@@ -446,12 +456,25 @@ def open_archive(path: str | os.PathLike[str], *, create: bool = True) -> sqlite
     return db
 
 
+#: Columns added after the first schema: ``(table, column, declaration)``, added when missing.
+_ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("failures", "depth", "INTEGER"),
+)
+
+
+def _add_missing_columns(db: sqlite_utils.Database) -> None:
+    for table, column, decl in _ADDED_COLUMNS:
+        if column not in db[table].columns_dict:
+            db.execute(f"ALTER TABLE [{table}] ADD COLUMN [{column}] {decl}")
+
+
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create every table, index, trigger and view that is missing; idempotent, cheap when done."""
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version >= SCHEMA_VERSION and db["articles"].exists():
         return
     db.conn.executescript(SCHEMA_SQL)
+    _add_missing_columns(db)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     _connection_pragmas(db)
 
@@ -859,17 +882,20 @@ def is_archived(db: sqlite_utils.Database, url: str) -> bool:
 
 
 def record_failure(
-    db: sqlite_utils.Database, url: str, reason: str, *, status: int | None = None, run_id: int | None = None
+    db: sqlite_utils.Database, url: str, reason: str, *, status: int | None = None, run_id: int | None = None,
+    depth: int | None = None,
 ) -> None:
-    """Record (or count one more attempt of) a request that failed after its retries."""
+    """Record (or count one more attempt of) a request that failed after its retries; ``depth`` is
+    the depth it was requested at (0 listed, 1 related, ...), so the next run retries it there."""
     now = now_iso()
     with db.conn:
         db.execute(
-            "INSERT INTO failures (url, reason, status, attempts, first_seen, last_seen, run_id) "
-            "VALUES (?, ?, ?, 1, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET reason = excluded.reason, "
+            "INSERT INTO failures (url, reason, status, attempts, first_seen, last_seen, run_id, depth) "
+            "VALUES (?, ?, ?, 1, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET reason = excluded.reason, "
             "status = excluded.status, attempts = failures.attempts + 1, last_seen = excluded.last_seen, "
-            "run_id = coalesce(excluded.run_id, failures.run_id)",
-            [canonical_url(url), reason, status, now, now, run_id],
+            "run_id = coalesce(excluded.run_id, failures.run_id), "
+            "depth = min(coalesce(excluded.depth, failures.depth), coalesce(failures.depth, excluded.depth))",
+            [canonical_url(url), reason, status, now, now, run_id, depth],
         )
 
 
@@ -881,13 +907,36 @@ def clear_failure(db: sqlite_utils.Database, url: str) -> None:
 
 def pending_failures(db: sqlite_utils.Database, *, max_attempts: int | None = None) -> list[dict[str, Any]]:
     """Failures to retry next run, oldest first; ``max_attempts`` leaves out hopeless ones."""
-    sql = "SELECT url, reason, status, attempts, first_seen, last_seen, run_id FROM failures"
+    sql = "SELECT url, reason, status, attempts, first_seen, last_seen, run_id, depth FROM failures"
     params: list[Any] = []
     if max_attempts is not None:
         sql += " WHERE attempts < ?"
         params.append(max_attempts)
     sql += " ORDER BY last_seen, id"
     return list(db.query(sql, params))
+
+
+def record_skipped(db: sqlite_utils.Database, url: str, reason: str, *, source: str = "live",
+                   run_id: int | None = None) -> None:
+    """Remember a fetched page that was deliberately not archived (e.g. a Wayback capture found by
+    CDX that is not congress coverage), so the next run does not fetch it again."""
+    with db.conn:
+        db.execute(
+            "INSERT INTO skipped_pages (url, reason, source, seen_at, run_id) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(url) DO UPDATE SET reason = excluded.reason, source = excluded.source, "
+            "seen_at = excluded.seen_at, run_id = coalesce(excluded.run_id, skipped_pages.run_id)",
+            [canonical_url(url), reason, source, now_iso(), run_id],
+        )
+
+
+def skipped_urls(db: sqlite_utils.Database, *, source: str | None = None) -> dict[str, str]:
+    """Pages remembered as skipped: canonical URL → reason, optionally of one source."""
+    sql = "SELECT url, reason FROM skipped_pages"
+    params: list[Any] = []
+    if source is not None:
+        sql += " WHERE source = ?"
+        params.append(source)
+    return {row[0]: row[1] for row in db.execute(sql, params).fetchall()}
 
 
 def store_raw_page(
@@ -977,6 +1026,7 @@ def stats(db: sqlite_utils.Database) -> dict[str, Any]:
         "runs": one("SELECT count(*) FROM crawl_runs"),
         "failures": one("SELECT count(*) FROM failures"),
         "raw_pages": one("SELECT count(*) FROM raw_pages"),
+        "skipped_pages": one("SELECT count(*) FROM skipped_pages"),
         "revisions": one("SELECT count(*) FROM revisions"),
         "images": one("SELECT count(*) FROM images"),
         "people": one("SELECT count(*) FROM people"),

@@ -264,3 +264,16 @@ class FetchRecovered:
 
     url: str
     """The page URL, as recorded in the failure."""
+
+
+@dataclass
+class SkippedPage:
+    """A fetched page deliberately not archived (a Wayback capture found by CDX that is not congress
+    coverage): remembered in ``skipped_pages`` so that the next run does not fetch it again."""
+
+    url: str
+    """The page's original site URL."""
+    reason: str
+    """Why it was not archived, e.g. ``not_congress``."""
+    source: str = "live"
+    """``live`` or ``wayback``."""

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import socket
 from typing import Any
 
@@ -31,15 +30,14 @@ from crawler.archive import (
     finish_run,
     open_archive,
     record_failure,
+    record_skipped,
     start_run,
     store_raw_page,
 )
-from crawler.items import CrawledArticle, FetchFailure, FetchRecovered, UnparsedPage
+from crawler.items import CrawledArticle, FetchFailure, FetchRecovered, SkippedPage, UnparsedPage
 
 logger = logging.getLogger(__name__)
 
-#: Depth written at the end of a failure's reason, e.g. ``HTTP 503 [depth 1]``.
-DEPTH_TAG_RE = re.compile(r"\s*\[depth (\d{1,2})\]\s*$")
 #: Key, in a run's ``counts`` JSON, of the highest article id its listing pages showed.
 LISTING_MAX_ID_KEY = "listing_max_article_id"
 
@@ -52,20 +50,6 @@ SKIPPED_STATS: tuple[str, ...] = (
     "hbdt/wayback_error_captures",
     "hbdt/wayback_not_article",
 )
-
-
-def tag_depth(reason: str, depth: int) -> str:
-    """A failure reason that carries its depth: ``"HTTP 503"`` → ``"HTTP 503 [depth 1]"``."""
-    return f"{DEPTH_TAG_RE.sub('', reason)} [depth {depth}]"
-
-
-def split_depth(reason: str | None) -> tuple[str, int | None]:
-    """``"HTTP 503 [depth 1]"`` → ``("HTTP 503", 1)``; no tag gives ``(reason, None)``."""
-    text = reason or ""
-    m = DEPTH_TAG_RE.search(text)
-    if not m:
-        return text, None
-    return text[: m.start()], int(m.group(1))
 
 
 def stale_runs(db: sqlite_utils.Database) -> list[int]:
@@ -157,8 +141,10 @@ class ArchivePipeline:
         elif isinstance(item, UnparsedPage):
             store_raw_page(self.db, item.url, item.body, item.reason, encoding=item.encoding)
         elif isinstance(item, FetchFailure):
-            record_failure(self.db, item.url, tag_depth(item.reason, item.depth), status=item.status,
-                           run_id=self.run_id)
+            record_failure(self.db, item.url, item.reason, status=item.status, run_id=self.run_id,
+                           depth=item.depth)
+        elif isinstance(item, SkippedPage):
+            record_skipped(self.db, item.url, item.reason, source=item.source, run_id=self.run_id)
         elif isinstance(item, FetchRecovered):
             # what was fetched must be stored before its failure is forgotten
             self.writer.flush()

@@ -39,11 +39,18 @@ from twisted.internet.error import ConnectionRefusedError as TxConnectionRefused
 from twisted.internet.error import DNSLookupError, TCPTimedOutError
 from twisted.internet.error import TimeoutError as TxTimeoutError
 
-from crawler.archive import archived_urls, open_archive, pending_failures
+from crawler.archive import archived_urls, open_archive, pending_failures, skipped_urls
 from crawler.congress import is_congress
-from crawler.items import ArticleRecord, CrawledArticle, FetchFailure, FetchRecovered, ListingItem
+from crawler.items import (
+    ArticleRecord,
+    CrawledArticle,
+    FetchFailure,
+    FetchRecovered,
+    ListingItem,
+    SkippedPage,
+)
 from crawler.pages import ArticlePage
-from crawler.pipelines import LISTING_MAX_ID_KEY, split_depth
+from crawler.pipelines import LISTING_MAX_ID_KEY
 from crawler.timeutil import now_iso
 
 logger = logging.getLogger(__name__)
@@ -147,10 +154,13 @@ class ArchiveState:
         self.archived: set[str] = archived_urls(self.db) if self.db is not None else set()
         self.raw: set[str] = set()
         self.failures: dict[str, int | None] = {}
+        #: pages an earlier run fetched and chose not to archive → the reason (not fetched again)
+        self.skipped: dict[str, str] = {}
         if self.db is not None:
             self.raw = {row[0] for row in self.db.execute("SELECT url FROM raw_pages")}
             for row in pending_failures(self.db):
-                self.failures[row["url"]] = split_depth(row["reason"])[1]
+                self.failures[row["url"]] = row["depth"]
+            self.skipped = skipped_urls(self.db)
 
     def close(self) -> None:
         if self.db is not None:
@@ -392,6 +402,8 @@ class ArchiveSpider(scrapy.Spider):
             wish = self.related_wish.get(key)
             if wish is None:
                 self.stat(rejection)
+                if rejection == "not_congress":
+                    yield SkippedPage(url=key, reason=rejection, source=self.source)
                 # a later related link to it books it again (and fetches it past the duplicate filter)
                 self.requested[key] = REJECTED_RANK
                 return

@@ -33,6 +33,7 @@ import scrapy
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from crawler.items import SkippedPage
 from crawler.pages import ListingPage
 from crawler.timeutil import now_vn
 from crawler.urls import article_ids, host, listing_page
@@ -128,6 +129,10 @@ class WaybackSpider(ArchiveSpider):
                                  cb_kwargs={"key": url})
         by_id = sorted(self.index.articles, key=lambda u: (article_ids(u) or (0, 0))[1], reverse=True)
         for url in by_id:
+            if not self.refresh and url in self.state.skipped and (
+                    not self.all_topics or self.state.skipped[url] != "not_congress"):
+                self.stat("known_skipped")  # judged by an earlier run: not fetched again
+                continue
             yield from self.want_article(url, 0, judge=not self.all_topics)
         for url in list(self.state.failures):
             if site_url(url) is None or listing_page(url):
@@ -188,9 +193,13 @@ class WaybackSpider(ArchiveSpider):
                                        judge=judge)
 
     def not_an_article(self, body: bytes, *, page_url: str, encoding: str | None) -> Iterator[Any]:
-        """An error page captured with status 200, or not an article: skipped and counted."""
+        """An error page captured with status 200, or not an article: skipped, counted and remembered
+        (the next run does not fetch that capture again)."""
         yield from super().not_an_article(body, page_url=page_url, encoding=encoding)
         self.stat("wayback_not_article")
+        key = site_url(page_url)
+        if key:
+            yield SkippedPage(url=key, reason="not_article", source=self.source)
 
     def on_error(self, failure: Any) -> Iterator[Any]:
         """Error captures (the archive answers 4xx) are skipped and counted, and so are redirects out

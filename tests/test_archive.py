@@ -533,3 +533,27 @@ def test_bench_smoke(tmp_path: Path) -> None:
     assert result["search"]["like_queries"] == 2
     assert result["size"]["bytes_per_article"] > 0
     assert list(tmp_path.glob("*.db")) == []  # cleaned up without --keep
+
+
+def test_failure_depth_and_skipped_pages_round_trip() -> None:
+    db = sqlite_utils.Database(memory=True)
+    archive.ensure_schema(db)
+    record_failure, record_skipped, skipped_urls = archive.record_failure, archive.record_skipped, archive.skipped_urls
+    record_failure(db, "https://baohoabinh.com.vn/11/1/A.htm", "HTTP 503", status=503, depth=2)
+    record_failure(db, "http://www.baohoabinh.com.vn/11/1/A.htm", "timeout", depth=1)
+    rows = archive.pending_failures(db)
+    assert [(r["url"], r["reason"], r["attempts"], r["depth"]) for r in rows] == [
+        ("https://baohoabinh.com.vn/11/1/A.htm", "timeout", 2, 1)]
+    record_skipped(db, "http://baohoabinh.com.vn/11/2/B.htm", "not_congress", source="wayback")
+    record_skipped(db, "https://baohoabinh.com.vn/11/3/C.htm", "not_article", source="live")
+    assert skipped_urls(db, source="wayback") == {"https://baohoabinh.com.vn/11/2/B.htm": "not_congress"}
+    assert len(skipped_urls(db)) == 2
+
+
+def test_an_archive_without_the_depth_column_is_migrated() -> None:
+    db = sqlite_utils.Database(memory=True)
+    archive.ensure_schema(db)
+    db.execute("ALTER TABLE failures DROP COLUMN depth")
+    db.execute("PRAGMA user_version = 0")
+    archive.ensure_schema(db)
+    assert "depth" in db["failures"].columns_dict

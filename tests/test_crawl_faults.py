@@ -28,9 +28,9 @@ RELATED = [r["path"] for r in MANIFEST["related_depth1"]]
 CONGRESS_RELATED = next(r["path"] for r in MANIFEST["related_depth1"] if r["is_congress"])
 
 
-def failures(db: Path) -> list[tuple[str, str, int | None]]:
+def failures(db: Path) -> list[tuple[str, str, int | None, int | None]]:
     with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT url, reason, status FROM failures ORDER BY url").fetchall()
+        return conn.execute("SELECT url, reason, status, depth FROM failures ORDER BY url").fetchall()
 
 
 TRANSIENT = {
@@ -101,7 +101,7 @@ def test_failure_is_recorded_then_retried_at_its_depth_next_run(hbdt_cli, mirror
         mirror.add_fault(path, replace(fault))
     db = tmp_path / "archive.db"
     crawl(hbdt_cli, mirror, db, *settings)
-    assert failures(db) == [(mirror.url + path, f"{reason} [depth {depth}]", status)]
+    assert failures(db) == [(mirror.url + path, reason, status, depth)]
     run = last_run(db)
     assert run["status"] == "partial" and run["failed"] == 1
     expected_first = closure([p for p in LISTED if p != path], 1) - {path}
@@ -125,7 +125,7 @@ def test_a_failed_start_page_fails_the_run(hbdt_cli, mirror, tmp_path):
     crawl(hbdt_cli, mirror, db, expect=1)
     run = last_run(db)
     assert run["status"] == "failed"
-    assert failures(db) == [(mirror.url + START, "HTTP 503 [depth 0]", 503)]
+    assert failures(db) == [(mirror.url + START, "HTTP 503", 503, 0)]
     assert article_requests(mirror.requests) == []
 
 
@@ -175,7 +175,7 @@ def test_a_failure_archived_meanwhile_is_cleared_without_fetching(hbdt_cli, mirr
     crawl(hbdt_cli, mirror, db)
     related = RELATED[0]
     archive = open_archive(db)
-    record_failure(archive, mirror.url + related, "HTTP 502 [depth 1]", status=502)
+    record_failure(archive, mirror.url + related, "HTTP 502", status=502, depth=1)
     archive.close()
     start = len(mirror.requests)
     crawl(hbdt_cli, mirror, db)

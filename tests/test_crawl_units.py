@@ -24,7 +24,7 @@ from twisted.python.failure import Failure
 
 from crawler.archive import finish_run, open_archive, start_run
 from crawler.middlewares import RetryAfterMiddleware, retry_after_seconds
-from crawler.pipelines import LISTING_MAX_ID_KEY, run_counts, run_status, split_depth, stale_runs, tag_depth
+from crawler.pipelines import LISTING_MAX_ID_KEY, run_counts, run_status, stale_runs
 from spiders.base import ArchiveState, describe_failure, run_args_cover
 from spiders.hbdt import HbdtSpider
 
@@ -92,20 +92,6 @@ def _failure(exc: Exception) -> Failure:
 )
 def test_describe_failure(exc, reason, status):
     assert describe_failure(_failure(exc)) == (reason, status)
-
-
-@pytest.mark.parametrize(
-    ("reason", "depth", "tagged"),
-    [("HTTP 503", 0, "HTTP 503 [depth 0]"), ("timeout [depth 3]", 1, "timeout [depth 1]")],
-)
-def test_failure_reason_carries_the_depth(reason, depth, tagged):
-    assert tag_depth(reason, depth) == tagged
-    assert split_depth(tagged) == (split_depth(reason)[0], depth)
-
-
-def test_split_depth_without_tag():
-    assert split_depth("HTTP 404") == ("HTTP 404", None)
-    assert split_depth(None) == ("", None)
 
 
 @pytest.mark.parametrize(

@@ -19,10 +19,11 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import sqlite_utils
 
 from crawler.crawl import project_settings
 from crawler.mirror import Mirror, start_mirror
-from crawler.urls import canonical_url
+from crawler.urls import canonical_url, listing_page
 from crawler.wayback import (
     CaptureIndex,
     CdxRow,
@@ -334,3 +335,7 @@ def test_second_wayback_run_fetches_no_archived_capture(hbdt_cli, site_copy, tmp
     again = [p for p in server.requests[start:] if p.startswith("/web/")]
     archived_paths = {urlsplit(u).path for u in archived(db)}
     assert not [p for p in again if any(p.endswith(a) for a in archived_paths)]
+    # nor the captures the first run judged not to be congress coverage: only listings come again
+    assert again and all(listing_page(p.split("id_/", 1)[-1]) for p in again)
+    skipped = sqlite_utils.Database(db).execute("SELECT count(*) FROM skipped_pages").fetchone()[0]
+    assert skipped > 0
