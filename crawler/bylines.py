@@ -553,12 +553,7 @@ def is_photo_credit(text: str) -> bool:
     t = clean(text)
     if not t or len(t) > MAX_LINE_CHARS:
         return False
-    m = _PHOTO_CREDIT_RE.match(t)
-    if not m:
-        return False
-    if m.group("value") is not None:
-        return _credit_value_ok(m.group("value"))
-    return m.group("note") is not None
+    return _credit_ok(_PHOTO_CREDIT_RE.match(t))
 
 
 def looks_like_caption(text: str) -> bool:
@@ -577,7 +572,11 @@ def looks_like_caption(text: str) -> bool:
     byline = parse_byline_text(t)
     if byline is not None and byline.authors:
         return False
-    m = _CAPTION_END_RE.search(t)
+    return _credit_ok(_CAPTION_END_RE.search(t))
+
+
+def _credit_ok(m: re.Match[str] | None) -> bool:
+    """A matched photo credit: a plausible credited name (``Ảnh: M.T``) or a note (``Ảnh minh họa``)."""
     if not m:
         return False
     if m.group("value") is not None:
