@@ -590,24 +590,18 @@ class ListingPage:
 
     def next_page_url(self) -> str | None:
         """The next (older) listing page: the pager link with page number current + 1."""
-        if self.doc is None:
-            return None
         here = listing_page(self.url)
-        candidates: dict[int, str] = {}
-        for b in self.doc.blocks:
-            for lk in b.links:
-                lp = listing_page(lk.url)
-                if lp and (here is None or lp[0] == here[0]):
-                    candidates.setdefault(lp[1], lk.url)
-        if not candidates:
-            return None
-        current = here[1] if here else 1
-        return candidates.get(current + 1)
+        return self._pager().get((here[1] if here else 1) + 1)
 
     def pager_urls(self) -> list[str]:
         """All listing-page links of the same category, in page order."""
+        by_page = self._pager()
+        return [by_page[k] for k in sorted(by_page)]
+
+    def _pager(self) -> dict[int, str]:
+        """Page number → URL of the listing links of this page's category."""
         if self.doc is None:
-            return []
+            return {}
         here = listing_page(self.url)
         by_page: dict[int, str] = {}
         for b in self.doc.blocks:
@@ -615,7 +609,7 @@ class ListingPage:
                 lp = listing_page(lk.url)
                 if lp and (here is None or lp[0] == here[0]):
                     by_page.setdefault(lp[1], lk.url)
-        return [by_page[k] for k in sorted(by_page)]
+        return by_page
 
 
 # -- helpers ---------------------------------------------------------------------------------------
