@@ -618,6 +618,8 @@ class _Line:
 
 def _read_line(index: int, text: str) -> _Line:
     """Read one tail line as a byline line, a photo credit or a title line."""
+    if len(text) > 4 * MAX_LINE_CHARS:  # a paragraph: nothing of a byline
+        return _Line(index, text, None, False, False)
     byline = parse_byline_text(text) if len(text) <= MAX_LINE_CHARS else None
     return _Line(index, text, byline, is_photo_credit(text), _is_title_line(text))
 
@@ -660,7 +662,8 @@ def _block_byline(block: list[_Line]) -> Byline | None:
 
 def _find_trailing(lines: Sequence[str]) -> tuple[Byline, int, list[str]] | None:
     """The byline at the end of ``lines``, the index of its first line and the markers after it."""
-    texts = [clean(x) if isinstance(x, str) else "" for x in lines]
+    # a line longer than a byline line stays as it is: it can only end the search
+    texts = [(clean(x) if len(x) <= 4 * MAX_LINE_CHARS else x) if isinstance(x, str) else "" for x in lines]
     nonempty = [i for i, t in enumerate(texts) if t]
     markers: list[str] = []
     skipped = 0
