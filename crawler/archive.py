@@ -13,6 +13,8 @@ One file, browsable with plain ``datasette archive.db``:
 * ``articles_fts`` (FTS5, ``content="articles"``, so datasette offers a search box on
   ``articles``), ``units_fts`` and ``authors_fts`` (over the names and their folded forms); see :mod:`crawler.search` for how the
   folded copy makes search diacritic-insensitive including ``đ``.
+  ``articles_head_fts`` (FTS5, contentless, title and lead only) is the small index ``hbdt search``
+  ranks with; it stays out of datasette's search box (no ``content=``).
 * Views ``articles_detail``, ``unit_coverage``, ``coverage_by_month``,
   ``coverage_by_district_month``, ``author_coverage``.
 
@@ -318,6 +320,25 @@ BEGIN
     INSERT INTO articles_fts(rowid, title, lead, body, folded_terms)
     VALUES (new.id, new.title, new.lead, new.body, new.folded_terms);
 END;
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_head_fts USING fts5(
+    title, lead,
+    content="",
+    tokenize="unicode61 remove_diacritics 2"
+);
+CREATE TRIGGER IF NOT EXISTS articles_head_fts_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_head_fts(rowid, title, lead) VALUES (new.id, new.title, new.lead);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_head_fts_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_head_fts(articles_head_fts, rowid, title, lead)
+    VALUES ('delete', old.id, old.title, old.lead);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_head_fts_au AFTER UPDATE OF title, lead ON articles
+WHEN old.title IS NOT new.title OR old.lead IS NOT new.lead
+BEGIN
+    INSERT INTO articles_head_fts(articles_head_fts, rowid, title, lead)
+    VALUES ('delete', old.id, old.title, old.lead);
+    INSERT INTO articles_head_fts(rowid, title, lead) VALUES (new.id, new.title, new.lead);
+END;
 CREATE TRIGGER IF NOT EXISTS articles_related_backfill AFTER INSERT ON articles BEGIN
     UPDATE related SET related_article = new.id WHERE url = new.url AND related_article IS NULL;
 END;
@@ -415,7 +436,9 @@ GROUP BY au.id;
 """
 
 
-FTS_TABLES: tuple[str, ...] = ("articles_fts", "units_fts", "authors_fts")
+FTS_TABLES: tuple[str, ...] = ("articles_fts", "articles_head_fts", "units_fts", "authors_fts")
+HEAD_FTS = "articles_head_fts"
+"""The title/lead search index (contentless; see :mod:`crawler.search`)."""
 
 
 class ArchiveError(Exception):
@@ -471,10 +494,14 @@ def _add_missing_columns(db: sqlite_utils.Database) -> None:
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create every table, index, trigger and view that is missing; idempotent, cheap when done."""
     version = db.execute("PRAGMA user_version").fetchone()[0]
-    if version >= SCHEMA_VERSION and db["articles"].exists():
+    head_index = db[HEAD_FTS].exists()
+    if version >= SCHEMA_VERSION and db["articles"].exists() and head_index:
         return
     db.conn.executescript(SCHEMA_SQL)
     _add_missing_columns(db)
+    if not head_index:  # an archive from before the title/lead index: fill it once
+        with db.conn:
+            db.execute(f"INSERT INTO {HEAD_FTS}(rowid, title, lead) SELECT id, title, lead FROM articles")
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     _connection_pragmas(db)
 

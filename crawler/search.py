@@ -12,7 +12,12 @@ vowel mark but keeps ``đ`` (it has no Unicode decomposition), so ``Đảng`` is
   match the original columns;
 * ``hbdt search`` folds the user's query (keeping a typed ``đ``) and expands every plain ``d``
   into ``d``/``đ`` against the original columns only (``{title lead body}``), so phrases keep
-  their adjacency and ranking weighs title above lead above body (:func:`run_search`).
+  their adjacency (:func:`run_search`).
+
+``articles_head_fts`` is a second, small FTS5 index (contentless, same tokenizer) over title and
+lead only. ``hbdt search`` ranks there with bm25 (title above lead), which stays cheap when a
+syllable occurs in most articles, and walks the full index from the last archived article for those that
+match only in the body; see :func:`run_search`.
 
 Every user word is emitted as a double-quoted FTS5 string built from word characters only, so no
 input (quotes, ``NEAR(``, ``*``, SQL fragments) can change the structure of the FTS query; the
@@ -45,7 +50,6 @@ FTS_COLUMNS: tuple[str, ...] = ("title", "lead", "body", "folded_terms")
 """Columns of ``articles_fts`` in order (the bm25 weights follow it)."""
 SEARCH_COLUMNS = "{title lead body}"
 """Column filter used by ``hbdt search``: the original text only."""
-TITLE_COLUMN = "{title}"
 BM25_WEIGHTS: tuple[float, ...] = (10.0, 4.0, 1.0, 0.0)
 """bm25 weights per FTS column: title above lead above body; the folded copy does not rank."""
 RANK_FUNCTION = "bm25({})".format(", ".join(f"{w:.1f}" for w in BM25_WEIGHTS))
@@ -320,7 +324,11 @@ def make_snippet(
         return cut[0] + (_ELLIPSIS if cut[1] < len(text) else ""), 0
     best, best_score = 0, -1
     for i, (start, _) in enumerate(spans):
-        words = {text[a:b].lower() for a, b in spans[i:] if a < start + SNIPPET_CHARS}
+        words = set()
+        for a, b in itertools.islice(spans, i, None):  # spans are in order: stop past the window
+            if a >= start + SNIPPET_CHARS:
+                break
+            words.add(text[a:b].lower())
         if len(words) > best_score:
             best, best_score = i, len(words)
     first = spans[best][0]
@@ -368,13 +376,37 @@ def _pick_snippet(
     return lead_snip or body_snip
 
 
-TIER_SQL = f"""
-select a.id, a.url, a.title, a.published_at, {FTS_TABLE}.rank as rank
-from {FTS_TABLE} join articles a on a.id = {FTS_TABLE}.rowid
-where {FTS_TABLE} match :match and {FTS_TABLE}.rank match :rank
-order by {FTS_TABLE}.rank
+HEAD_TABLE = "articles_head_fts"
+"""The small FTS5 index over title and lead only (contentless, kept by triggers; see
+:mod:`crawler.archive`): its doclists are about an eighth of the full index's, so ranking there is
+cheap even for the most common syllables."""
+HEAD_RANK_FUNCTION = "bm25({:.1f}, {:.1f})".format(*BM25_WEIGHTS[:2])
+HEAD_CANDIDATES = 1000
+"""When more title/lead matches exist, bm25 ranks only the last archived this many of them (bm25 costs a
+pass over every match, which for a syllable found in most articles is most of a search's time)."""
+
+HEAD_PROBE_SQL = f"""
+select rowid from {HEAD_TABLE} where {HEAD_TABLE} match :match order by rowid desc limit 1 offset :skip
+"""
+HEAD_SQL = f"""
+select rowid, rank from {HEAD_TABLE}
+where {HEAD_TABLE} match :match and rowid > :lowest and rank match :rank{{excluded}}
+order by rank
 limit :limit
 """
+EXCLUDED_SQL = f" and rowid not in (select rowid from {FTS_TABLE} where {FTS_TABLE} match :minus)"
+BODY_SQL = f"""
+select rowid from {FTS_TABLE} where {FTS_TABLE} match :match order by rowid desc limit :limit
+"""
+
+
+@dataclass
+class Tier:
+    """One level of precision of a search: its MATCH expression for the title/lead index (ranked
+    by bm25) and for the full index (the articles matching only in the body, last archived first)."""
+
+    head: str
+    body: str
 
 
 def whole_phrase(parsed: ParsedQuery) -> Term | None:
@@ -389,22 +421,39 @@ def whole_phrase(parsed: ParsedQuery) -> Term | None:
     return Term(tokens=tokens_)
 
 
-def search_tiers(parsed: ParsedQuery) -> list[str]:
-    """MATCH expressions from the most to the least precise; the last one is every match.
+def _plain_expr(parsed: ParsedQuery) -> str:
+    """Every match of the positive terms, without the bigram group (which only serves bm25)."""
+    clauses = [" AND ".join(_term_expr(t) for t in clause) for clause in parsed.clauses]
+    return clauses[0] if len(clauses) == 1 else " OR ".join(f"({c})" for c in clauses)
 
-    For a run of words: side by side in the title, side by side anywhere, all anywhere. For one
-    word (or phrase, or alternatives): in the title, anywhere. The narrower tiers are there for
-    speed as much as for order: a common word or phrase ranks only its title matches when they
-    fill the page (bm25 over every match of a common syllable is what costs).
+
+def search_tiers(parsed: ParsedQuery) -> list[Tier]:
+    """The tiers of a search, from the most to the least precise; the last one is every match.
+
+    For a run of words: the words side by side, then all the words anywhere; otherwise one tier.
+    The head expressions carry no column filter and no exclusion (the excluded words are
+    checked against the full index, see :func:`run_search`).
     """
-    positive = _positive_expr(parsed)
+    tiers = []
     phrase = whole_phrase(parsed)
     if phrase is not None:
         quoted = _term_expr(phrase)
-        exprs = [(TITLE_COLUMN, quoted), (SEARCH_COLUMNS, quoted), (SEARCH_COLUMNS, positive)]
-    else:
-        exprs = [(TITLE_COLUMN, positive), (SEARCH_COLUMNS, positive)]
-    return [_scoped(columns, expr, parsed.excluded) for columns, expr in exprs]
+        tiers.append(Tier(head=quoted, body=_scoped(SEARCH_COLUMNS, quoted, parsed.excluded)))
+    tiers.append(
+        Tier(head=_positive_expr(parsed), body=_scoped(SEARCH_COLUMNS, _plain_expr(parsed), parsed.excluded))
+    )
+    return tiers
+
+
+def _head_hits(conn: sqlite3.Connection, match: str, minus: str, limit: int) -> list[tuple[int, float]]:
+    """Title/lead matches ranked by bm25 (title above lead), among the last archived
+    ``HEAD_CANDIDATES`` when there are more; ``minus`` (a MATCH expression, or ``""``) excludes."""
+    row = conn.execute(HEAD_PROBE_SQL, {"match": match, "skip": HEAD_CANDIDATES}).fetchone()
+    sql = HEAD_SQL.format(excluded=EXCLUDED_SQL if minus else "")
+    params = {"match": match, "lowest": row[0] if row else 0, "rank": HEAD_RANK_FUNCTION, "limit": limit}
+    if minus:
+        params["minus"] = minus
+    return [(rowid, rank) for rowid, rank in conn.execute(sql, params)]
 
 
 def run_search(
@@ -416,38 +465,50 @@ def run_search(
 ) -> list[dict[str, Any]]:
     """Search the archive; best first. Each hit: url, title, published_at, snippet, rank.
 
-    Raises :class:`QueryError` for a query with nothing to search. ``rank`` is the bm25 score
-    within the hit's tier (lower is better); the snippet comes from the body, else the lead,
-    with the matched words between ``marks``.
+    Raises :class:`QueryError` for a query with nothing to search. The snippet comes from the
+    body, else the lead, with the matched words between ``marks``.
 
-    Results come in tiers (see :func:`search_tiers`), each ranked by bm25 (title above lead above
-    body): for a run of words, the words side by side in the title, side by side anywhere, then
-    all the words anywhere; for one word, its title matches, then the others. Vietnamese words
-    are runs of syllables, so an article holding ``Lạc Sơn`` side by side comes before one
-    holding ``Sơn La ... Lạc Thủy``; and a common word only ranks its title matches when they
-    fill the page, which keeps search fast on a large archive (folding the marks makes many
-    Vietnamese syllables common).
+    Order: for each tier (see :func:`search_tiers`: for a run of words, the words side by side,
+    then all of them anywhere), first the articles matching in their title or lead, ranked by
+    bm25 with the title weighted above the lead (``rank``, lower is better), then those matching
+    only in the body, last archived first (``rank`` is ``None``). Vietnamese words are runs of
+    syllables, so an article holding ``Lạc Sơn`` side by side comes before one holding ``Sơn La
+    ... Lạc Thủy``. Speed: bm25 runs on the small title/lead index only, and over at most
+    ``HEAD_CANDIDATES`` (the last archived) matches; the full index is only walked from the last archived article until
+    the page is full, so a search costs about the same whatever share of the archive matches.
     """
     parsed = parse_query(query)
     limit = max(0, int(limit))
-    found: list[dict[str, Any]] = []
-    ids: dict[int, int] = {}
-    for match in search_tiers(parsed):
+    minus = " OR ".join(_term_expr(t) for t in parsed.excluded)
+    found: list[tuple[int, float | None]] = []
+    seen: set[int] = set()
+
+    def take(rows: Iterable[tuple[int, float | None]]) -> None:
+        for article, rank in rows:
+            if article not in seen and len(found) < limit:
+                seen.add(article)
+                found.append((article, rank))
+
+    for tier in search_tiers(parsed):
         if len(found) >= limit:
             break
-        # the last tier holds every match: ask each tier for enough rows to skip those found
-        params = {"match": match, "rank": RANK_FUNCTION, "limit": limit - len(found) + len(ids)}
-        for article, url, title, published_at, rank in conn.execute(TIER_SQL, params):
-            if article not in ids and len(found) < limit:
-                ids[article] = len(found)
-                found.append({"url": url, "title": title, "published_at": published_at, "rank": rank})
-    # snippets mark the words wherever they are, whichever tier found the article
+        # ask for enough rows to skip those an earlier tier found
+        take(_head_hits(conn, tier.head, minus, limit - len(found) + len(seen)))
+        if len(found) >= limit:
+            break
+        params = {"match": tier.body, "limit": limit - len(found) + len(seen)}
+        take((article, None) for (article,) in conn.execute(BODY_SQL, params))
+    if not found:
+        return []
     pattern = _highlight_re(parsed)
-    if ids:
-        sql = f"select id, lead, body from articles where id in ({', '.join('?' for _ in ids)})"
-        for article, lead, body in conn.execute(sql, list(ids)):
-            found[ids[article]]["snippet"] = _pick_snippet(lead, body, pattern, marks)
-    return [{k: hit[k] for k in ("url", "title", "published_at", "snippet", "rank")} for hit in found]
+    sql = f"select id, url, title, published_at, lead, body from articles where id in ({', '.join('?' for _ in found)})"
+    rows = {row[0]: row[1:] for row in conn.execute(sql, [article for article, _ in found])}
+    hits = []
+    for article, rank in found:
+        url, title, published_at, lead, body = rows[article]
+        snippet = _pick_snippet(lead, body, pattern, marks)
+        hits.append({"url": url, "title": title, "published_at": published_at, "snippet": snippet, "rank": rank})
+    return hits
 
 
 def matching_ids_sql(param: str = "match") -> str:

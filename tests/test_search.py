@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import sqlite_utils
 
-from crawler.archive import ArchiveWriter, ensure_schema, search
+from crawler import search as search_module
+from crawler.archive import ArchiveWriter, ensure_schema, integrity_problems, search
 from crawler.items import ArticleRecord, Byline
 from crawler.search import (
     QueryError,
@@ -226,7 +227,22 @@ def test_phrase_matches_come_first(
     assert set(found[: len(phrase_hits)]) == phrase_hits
     assert set(found[len(phrase_hits) :]) == other_hits
     for tier in (hits[: len(phrase_hits)], hits[len(phrase_hits) :]):
-        assert [h["rank"] for h in tier] == sorted(h["rank"] for h in tier)  # bm25 within each tier
+        assert_tier_order(tier)
+
+
+def archived_order(hit: dict) -> int:
+    """The article id in the hit's URL (the fixtures are archived in that order)."""
+    return int(hit["url"].split("/")[-2])
+
+
+def assert_tier_order(tier: list[dict]) -> None:
+    """Within a tier: title/lead matches first, by bm25 rank; then the others (rank None), last
+    archived first."""
+    ranked = [h["rank"] for h in tier if h["rank"] is not None]
+    assert [h["rank"] for h in tier[: len(ranked)]] == sorted(ranked)
+    body_only = tier[len(ranked) :]
+    assert all(h["rank"] is None for h in body_only)
+    assert [archived_order(h) for h in body_only] == sorted((archived_order(h) for h in body_only), reverse=True)
 
 
 @pytest.mark.parametrize("limit", [1, 2, 3, 20])
@@ -255,7 +271,11 @@ def test_title_ranks_above_lead_above_body(placements: dict[str, str], expected_
         for key, column in placements.items():
             fields = {"title": "Tin địa phương", "lead": FILLER, "body": FILLER}
             fields[column] = f"Hợp tác xã Tân Lập. {fields[column]}"
-            writer.add(ArticleRecord(url=f"{SITE}/11/{len(key)}/{key}.htm", **fields))
+            writer.add(
+                ArticleRecord(
+                    url=f"{SITE}/11/{len(key)}/{key}.htm", title=fields["title"], lead=fields["lead"], body=fields["body"]
+                )
+            )
     assert keys_of(search(database, "hop tac xa tan lap")) == expected_order
 
 
@@ -300,3 +320,57 @@ def test_hostile_queries_are_safe(db: sqlite_utils.Database, query: str) -> None
     hits = search(db, query)
     assert isinstance(hits, list)
     assert db.execute("select count(*) from articles").fetchone()[0] == len(ARTICLES)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("van nghia -nhiem", ["lacson"]),  # the title match has the excluded word in its body
+        ("van nghia -nghi", ["lacson"]),
+        ("xa van nghia -vu", ["vannghia", "lacson"]),
+    ],
+)
+def test_excluded_words_count_in_the_body_for_title_matches(
+    db: sqlite_utils.Database, query: str, expected: list[str]
+) -> None:
+    assert keys_of(search(db, query)) == expected
+
+
+def without_head_index(database: sqlite_utils.Database) -> None:
+    """Make ``database`` look like an archive built before the title/lead index existed."""
+    for trigger in ("articles_head_fts_ai", "articles_head_fts_ad", "articles_head_fts_au"):
+        database.execute(f"DROP TRIGGER {trigger}")
+    database.execute("DROP TABLE articles_head_fts")
+
+
+@pytest.mark.parametrize("query", ["dang bo lac son", "van nghia", "huyen", "lac -thuy", "Lạc Thủy"])
+def test_an_archive_without_the_head_index_is_migrated(db: sqlite_utils.Database, query: str) -> None:
+    old = sqlite_utils.Database(memory=True)
+    db.conn.backup(old.conn)
+    without_head_index(old)
+    ensure_schema(old)
+    assert search(old, query) == search(db, query)
+    assert integrity_problems(old) == []
+    with ArchiveWriter(old) as writer:  # the triggers keep it up to date from then on
+        writer.add(ArticleRecord(url=f"{SITE}/11/1/new.htm", title="Văn Nghĩa mở lớp bồi dưỡng", lead="Tin mới."))
+    hits = search(old, "van nghia")
+    assert "new" in keys_of(hits) and next(h for h in hits if h["url"].endswith("/new.htm"))["rank"] is not None
+
+
+@pytest.mark.parametrize(("candidates", "total"), [(1, 12), (5, 12), (50, 12), (5, 3)])
+def test_ranking_is_bounded_to_the_newest_title_matches(
+    monkeypatch: pytest.MonkeyPatch, candidates: int, total: int
+) -> None:
+    monkeypatch.setattr(search_module, "HEAD_CANDIDATES", candidates)
+    database = sqlite_utils.Database(memory=True)
+    ensure_schema(database)
+    with ArchiveWriter(database) as writer:
+        for i in range(total):
+            writer.add(ArticleRecord(url=f"{SITE}/11/{100 + i}/t.htm", title=f"Hợp tác xã Tân Lập số {i}", body=FILLER))
+    hits = search(database, "tan lap", limit=total)
+    ids = [archived_order(h) for h in hits]
+    assert sorted(ids) == list(range(100, 100 + total))  # every match, none twice
+    ranked = min(candidates, total)
+    assert all(h["rank"] is not None for h in hits[:ranked]) and all(h["rank"] is None for h in hits[ranked:])
+    assert set(ids[:ranked]) == set(range(100 + total - ranked, 100 + total))  # the newest are ranked
+    assert_tier_order(hits)
