@@ -93,6 +93,33 @@ CHILD_TABLES: tuple[str, ...] = (
 
 _PLACE_COLUMNS_DDL = ",\n    ".join(f"{name} TEXT" for name in PLACE_FIELDS)
 
+def _name_fts_sql(table: str) -> str:
+    """An FTS5 index over ``name`` and ``name_folded`` of ``table`` (units, authors), kept in step by
+    triggers: what datasette's search box and the canned queries search."""
+    return f"""
+CREATE VIRTUAL TABLE IF NOT EXISTS {table}_fts USING fts5(
+    name, name_folded,
+    content="{table}", content_rowid="id",
+    tokenize="unicode61 remove_diacritics 2"
+);
+CREATE TRIGGER IF NOT EXISTS {table}_fts_ai AFTER INSERT ON {table} BEGIN
+    INSERT INTO {table}_fts(rowid, name, name_folded) VALUES (new.id, new.name, new.name_folded);
+END;
+CREATE TRIGGER IF NOT EXISTS {table}_fts_ad AFTER DELETE ON {table} BEGIN
+    INSERT INTO {table}_fts({table}_fts, rowid, name, name_folded)
+    VALUES ('delete', old.id, old.name, old.name_folded);
+END;
+CREATE TRIGGER IF NOT EXISTS {table}_fts_au AFTER UPDATE OF name, name_folded ON {table}
+WHEN old.name IS NOT new.name OR old.name_folded IS NOT new.name_folded
+BEGIN
+    INSERT INTO {table}_fts({table}_fts, rowid, name, name_folded)
+    VALUES ('delete', old.id, old.name, old.name_folded);
+    INSERT INTO {table}_fts(rowid, name, name_folded) VALUES (new.id, new.name, new.name_folded);
+END;
+
+"""
+
+
 SCHEMA_SQL = f"""
 CREATE TABLE IF NOT EXISTS articles (
     id INTEGER PRIMARY KEY,
@@ -343,46 +370,7 @@ CREATE TRIGGER IF NOT EXISTS articles_related_backfill AFTER INSERT ON articles 
     UPDATE related SET related_article = new.id WHERE url = new.url AND related_article IS NULL;
 END;
 
-CREATE VIRTUAL TABLE IF NOT EXISTS units_fts USING fts5(
-    name, name_folded,
-    content="units", content_rowid="id",
-    tokenize="unicode61 remove_diacritics 2"
-);
-CREATE TRIGGER IF NOT EXISTS units_fts_ai AFTER INSERT ON units BEGIN
-    INSERT INTO units_fts(rowid, name, name_folded) VALUES (new.id, new.name, new.name_folded);
-END;
-CREATE TRIGGER IF NOT EXISTS units_fts_ad AFTER DELETE ON units BEGIN
-    INSERT INTO units_fts(units_fts, rowid, name, name_folded)
-    VALUES ('delete', old.id, old.name, old.name_folded);
-END;
-CREATE TRIGGER IF NOT EXISTS units_fts_au AFTER UPDATE OF name, name_folded ON units
-WHEN old.name IS NOT new.name OR old.name_folded IS NOT new.name_folded
-BEGIN
-    INSERT INTO units_fts(units_fts, rowid, name, name_folded)
-    VALUES ('delete', old.id, old.name, old.name_folded);
-    INSERT INTO units_fts(rowid, name, name_folded) VALUES (new.id, new.name, new.name_folded);
-END;
-
-CREATE VIRTUAL TABLE IF NOT EXISTS authors_fts USING fts5(
-    name, name_folded,
-    content="authors", content_rowid="id",
-    tokenize="unicode61 remove_diacritics 2"
-);
-CREATE TRIGGER IF NOT EXISTS authors_fts_ai AFTER INSERT ON authors BEGIN
-    INSERT INTO authors_fts(rowid, name, name_folded) VALUES (new.id, new.name, new.name_folded);
-END;
-CREATE TRIGGER IF NOT EXISTS authors_fts_ad AFTER DELETE ON authors BEGIN
-    INSERT INTO authors_fts(authors_fts, rowid, name, name_folded)
-    VALUES ('delete', old.id, old.name, old.name_folded);
-END;
-CREATE TRIGGER IF NOT EXISTS authors_fts_au AFTER UPDATE OF name, name_folded ON authors
-WHEN old.name IS NOT new.name OR old.name_folded IS NOT new.name_folded
-BEGIN
-    INSERT INTO authors_fts(authors_fts, rowid, name, name_folded)
-    VALUES ('delete', old.id, old.name, old.name_folded);
-    INSERT INTO authors_fts(rowid, name, name_folded) VALUES (new.id, new.name, new.name_folded);
-END;
-
+{_name_fts_sql("units")}{_name_fts_sql("authors")}
 CREATE VIEW IF NOT EXISTS articles_detail AS
 SELECT a.id, a.article_id, a.title, a.published_at, a.url, a.category_id, a.is_congress,
        (SELECT group_concat(name, '; ') FROM (
