@@ -4,7 +4,8 @@ Prints, from one run:
 (a) precision, recall and F1 per kind on the hand-annotated gold set (tests/gold/entities): units
     on name+kind+level and on name only, people on name+position+unit, documents on
     kind+number+code, counts on value+noun+unit, dates on text+start+end+precision; plus the share
-    of matched units whose ``mentions`` are right and of annotated places that link correctly;
+    of matched units whose ``mentions`` are right and of annotated places that link correctly; then
+    the held-out articles (``_held_out``) together and per batch (``scoring.held_out_batch``);
 (b) time of ``extract_entities`` per article: the cold first call (lazy gazetteer import included),
     then median and p95 of warm calls (place lookups cached), with and without place linking, on
     the gold articles and on ~800-word articles;
@@ -35,6 +36,7 @@ IMPORT_SECONDS = time.perf_counter() - _t_import
 from crawler.entities.scoring import (  # noqa: E402
     GOALS,
     as_dicts,
+    held_out_batch,
     load_gold,
     mention_accuracy,
     place_accuracy,
@@ -143,7 +145,9 @@ def main() -> int:
     cold = time.perf_counter() - t0
     results = [(name, a, predicted(run(a))) for name, a in gold]
     scores = score(results)
-    held = score([r for r in results if r[1].get("_held_out")])
+    held = score([r for r in results if held_out_batch(r[1]) is not None])
+    batches = sorted({b for _n, a, _p in results if (b := held_out_batch(a)) is not None})
+    held_by_batch = {b: score([r for r in results if held_out_batch(r[1]) == b]) for b in batches}
     mok, mtot = mention_accuracy(results)
     pok, ptot = place_accuracy(results)
 
@@ -161,6 +165,8 @@ def main() -> int:
         "scores": {k: {"precision": s.precision, "recall": s.recall, "f1": s.f1, "tp": s.tp, "fp": s.fp, "fn": s.fn}
                    for k, s in scores.items()},
         "held_out": {k: {"precision": s.precision, "recall": s.recall} for k, s in held.items()},
+        "held_out_batches": {str(b): {k: {"precision": s.precision, "recall": s.recall} for k, s in sc.items()}
+                             for b, sc in held_by_batch.items()},
         "mentions_right": [mok, mtot], "places_right": [pok, ptot],
         "time": {"import_ms": 1000 * IMPORT_SECONDS, "cold_first_call_ms": 1000 * cold,
                  "gazetteer_load_ms": 1000 * gazetteer.LOAD_SECONDS[0] if gazetteer.LOAD_SECONDS else None,
@@ -183,10 +189,15 @@ def main() -> int:
         mark = "" if goal is None else ("ok" if s.precision >= goal[0] and s.recall >= goal[1] else "MISSED") + \
             f" (P>={goal[0]}, R>={goal[1]})"
         print(f"{label:<20}{s.precision:>7.3f}{s.recall:>7.3f}{s.f1:>7.3f}{s.tp:>6}{s.fp:>5}{s.fn:>5}   {mark}")
-    n_held = sum(1 for _n, a in gold if a.get("_held_out"))
+    n_held = sum(1 for _n, a in gold if held_out_batch(a) is not None)
     if n_held:
         print(f"\nheld-out subset ({n_held} articles written after the extractor; first-run figures in ANNOTATION.md):")
-        print("  " + ", ".join(f"{k} P={s.precision:.2f} R={s.recall:.2f}" for k, s in held.items() if k != "units (name only)"))
+        print("  all: " + ", ".join(f"{k} P={s.precision:.2f} R={s.recall:.2f}" for k, s in held.items()
+                                   if k != "units (name only)"))
+        for b, sc in held_by_batch.items():
+            n_b = sum(1 for _n, a in gold if held_out_batch(a) == b)
+            print(f"  batch {b} ({n_b} articles): " + ", ".join(
+                f"{k} P={s.precision:.2f} R={s.recall:.2f}" for k, s in sc.items() if k != "units (name only)"))
     print(f"\nunit mentions right: {mok}/{mtot}; annotated places linked right: {pok}/{ptot}")
     t = figures["time"]
     print("\nTime of extract_entities per article:")

@@ -53,6 +53,13 @@ CASES: list[tuple[str, str | None, str | None, str | None, list[C]]] = [
      "120 đại biểu chính thức đại diện cho 386 đảng viên trong toàn Đảng bộ.",
      "Đảng bộ xã Tân Mỹ có 16 chi bộ.", [(120, "đại biểu chính thức", None), (386, "đảng viên", None),
                                            (16, "chi bộ", "Đảng bộ xã Tân Mỹ")]),
+    ("verb-subcommittee-not-subject", None, "Thay vì tổng hợp số liệu, tiểu ban tổ chức khảo sát thực tế tại 14 xóm.", None,
+     [(14, "xóm", None)]),
+    ("hospital-cell-anaphor", "Chi bộ Bệnh viện Y dược cổ truyền tỉnh đại hội", None,
+     "Chi bộ hiện có 37 đảng viên, trong đó 29 đảng viên chính thức, 8 đảng viên dự bị.",
+     [(37, "đảng viên", "Chi bộ Bệnh viện Y dược cổ truyền tỉnh Hòa Bình"),
+      (29, "đảng viên chính thức", "Chi bộ Bệnh viện Y dược cổ truyền tỉnh Hòa Bình"),
+      (8, "đảng viên", "Chi bộ Bệnh viện Y dược cổ truyền tỉnh Hòa Bình")]),
 ]
 
 

@@ -52,6 +52,15 @@ CASES: list[tuple[str, str, str | None, list[P]]] = [
      [("Bùi Văn Lịch", "Bí thư", None)]),
     ("old-style-tone-in-name", "Dự đại hội có đồng chí Quách Văn Hoà, Uỷ viên BTV Huyện uỷ Yên Thuỷ.", None,
      [("Quách Văn Hòa", "Ủy viên", "Ban Thường vụ Huyện ủy Yên Thủy")]),
+    ("committee-member-title-skipped-in-chain", "Dự có đồng chí Hoàng Thị Thanh, Tỉnh ủy viên, Giám đốc Sở Nội vụ.", None,
+     [("Hoàng Thị Thanh", "Giám đốc", "Sở Nội vụ")]),
+    ("district-committee-member-then-chair", "Ông Bùi Văn Hải, Huyện ủy viên, Chủ tịch UBND xã Phú Lương phát biểu.", None,
+     [("Bùi Văn Hải", "Chủ tịch", "Ủy ban nhân dân xã Phú Lương")]),
+    ("bare-hospital-is-latest", "Chi bộ Bệnh viện Y dược cổ truyền tỉnh đại hội.",
+     "Đồng chí Đặng Thị Mai, Giám đốc Bệnh viện được bầu giữ chức Bí thư Chi bộ.",
+     [("Đặng Thị Mai", "Giám đốc", "Bệnh viện Y dược cổ truyền tỉnh Hòa Bình")]),
+    ("bare-department-is-latest", "Đảng bộ Sở Y tế đại hội.", "Ông Lê Văn Hòa, Giám đốc Sở phát biểu.",
+     [("Lê Văn Hòa", "Giám đốc", "Sở Y tế")]),
 ]
 
 

@@ -46,7 +46,10 @@ _POS_ALTS = [
     "Phó Chủ tịch Thường trực", "Phó Chủ tịch", "Chủ tịch", "Phó Chủ nhiệm", "Chủ nhiệm", "Phó Trưởng",
     "Chỉ huy trưởng", "Trưởng", "Phó Giám đốc", "Giám đốc", "Phó Chánh", "Chánh", "Phó Hiệu trưởng",
     "Hiệu trưởng", "Phó Thủ tướng", "Thủ tướng",
+    "Tỉnh ủy viên", "Huyện ủy viên", "Thành ủy viên", "Thị ủy viên", "Đảng ủy viên", "Chi ủy viên",
 ]
+"""Positions, longest first where one starts another. ``Tỉnh ủy viên`` and the like name no unit: in a
+chain (``Tỉnh ủy viên, Giám đốc Sở Nội vụ``) the next position, whose unit is named, wins."""
 _POS_CANON = {a.lower(): a for a in _POS_ALTS}
 _POS_ALT = "|".join(a.lower() for a in _POS_ALTS)
 _POS_RE = re.compile(rf"(?P<former>nguyên )?(?P<pos>{_POS_ALT})(?![{LOWER}0-9])")
@@ -97,6 +100,8 @@ class _People:
         a = self.anaphor_at.get((seg.index, pos))
         if a is not None and a.kind in _PARTY_KINDS:
             return self.idx.latest(a.kind, seg.index, pos), a, a.end
+        if a is not None and a.family == "dept":
+            return self.idx.latest_head(a.head, seg.index, pos), a, a.end
         if a is not None:
             return None, a, a.end
         return None, None, pos

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,23 @@ class Score:
 def load_gold(directory: Path = GOLD_DIR) -> list[tuple[str, dict[str, Any]]]:
     """``(file name, article)`` for every gold file, sorted by name."""
     return [(p.name, json.loads(p.read_text(encoding="utf-8"))) for p in sorted(directory.glob("*.json"))]
+
+
+_BATCH = re.compile(r"^batch (\d+):")
+"""Prefix of a ``_held_out`` note naming its batch (``batch 2: ...``); notes without it are batch 1."""
+
+
+def held_out_batch(article: dict[str, Any]) -> int | None:
+    """Held-out batch of a gold article (1, 2, ...), or None when the article is not held out.
+
+    An article is held out when it carries a ``_held_out`` note (written and annotated after the
+    extractor existed, scored before any change); batches are the successive rounds of such articles.
+    """
+    note = article.get("_held_out")
+    if not note:
+        return None
+    m = _BATCH.match(str(note))
+    return int(m.group(1)) if m else 1
 
 
 def as_dicts(items: Iterable[Any]) -> list[dict[str, Any]]:

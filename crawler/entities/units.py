@@ -87,7 +87,11 @@ _PLURAL_BEFORE_RE = re.compile(
     r"(?:\b(?:các|những|mỗi|từng|toàn thể|nhiều|một số|hai|ba|bốn|sáu)|(?<![\d/.,-])\d+(?:\.\d{3})*%?"
     r"|%|các\s+chi,)\s+$"
 )
-_GENERIC_AFTER_RE = re.compile(r"\s*(?:,\s*|\s+và\s+|/)\s*(?:" + _LEVEL_WORDS + r")\b")
+_GENERIC_AFTER_RE = re.compile(
+    r"\s*(?:,\s*|\s+và\s+|/)\s*(?:" + _LEVEL_WORDS + r")\b(?!\s+(?:ủy|uỷ|đoàn)\b)"
+)
+"""A level word followed by a list of level words (``đảng bộ xã, thị trấn``): generic. A level word that
+starts a committee head (``và Huyện đoàn``, ``và Huyện ủy``) is another unit, not part of a list."""
 _CAC_RE = re.compile(r"\s+các\s+(" + _LEVEL_WORDS + r")\s*:?\s*")
 _TW_RE = re.compile(r"\s+trung ương(\s+đảng)?" + _E)
 _KHOI_RE = re.compile(
@@ -95,6 +99,22 @@ _KHOI_RE = re.compile(
 )
 _COQUAN_RE = re.compile(
     rf"\s+(Cơ quan)((?:\s+(?!(?:{_LEVEL_WORDS}){_E})[{LOWER}]+){{1,4}}?)(?=\s+(?:tỉnh|huyện|thành phố|thị xã){_E})",
+)
+_DESC_NAME_RE = re.compile(
+    rf"\s+([{UPPER}][{LOWER}]*(?:(?:\s*[-&,]\s*|\s+)(?!(?:{_LEVEL_WORDS}){_E})[{UPPER}{LOWER}]+){{0,7}}?)"
+    rf"(?=\s+(?:tỉnh|huyện|thành phố|thị xã|quận|xã|phường|thị trấn){_E})"
+)
+"""A descriptive name of a hospital or centre up to its level word (``Bệnh viện Y dược cổ truyền tỉnh``,
+``Trung tâm Văn hóa - Thể thao huyện``): a capitalised word, then any words, then the level word."""
+_DESC_HEADS = frozenset({"Bệnh viện", "Trung tâm"})
+_BARE_DEPT_HEADS = frozenset({"Bệnh viện", "Trung tâm", "Sở", "Phòng"})
+"""Capitalised heads that, printed alone (``Giám đốc Bệnh viện``), refer back to the latest such unit."""
+_TIEUBAN_VERBS = frozenset({"tổ chức", "phục vụ", "tuyên truyền", "bảo vệ"})
+"""Sub-committee names that are also verbs: after a lower-case ``tiểu ban`` and before an object
+(``tiểu ban tổ chức khảo sát``) they mean "the sub-committee organised"; a capitalised ``Tiểu ban tổ
+chức phục vụ đại hội`` is a name."""
+_TB_VERB_OBJECT_RE = re.compile(
+    rf"\s+(?!(?:do|gồm|và|của|đã|được|có|sẽ|cũng|đang|vừa|là|thuộc|trong|tại|với|cho){_E})[{LOWER}]"
 )
 _PARTIAL_RE = re.compile(rf"\s+(Khối|Sở|Cơ quan|Trường|Phòng){_E}(?!\s+[{UPPER}])")
 _SPECIAL_Q_RE = re.compile(rf"\s+(Quân sự|Biên phòng){_E}")
@@ -329,6 +349,9 @@ class Mention:
     """Commune named in apposition after a village unit (``, xã Ân Nghĩa``)."""
     needs_scope: bool = False
     """A ``Ban Chỉ đạo Đại hội`` printed without its scope."""
+    needs_place: bool = False
+    """A bare level word that names a unit only once completed (``Chi bộ xóm``, ``Đoàn xã``): dropped
+    when the article does not make the place unambiguous."""
     name: str = ""
     """Canonical name, set by :func:`resolve`."""
 
@@ -408,6 +431,17 @@ class UnitIndex:
         name: str | None = None
         for m in self.all_mentions():
             if m.kind == kind and m.name and (m.seg, m.start) < (seg, pos) and (best is None or (m.seg, m.start) > best):
+                best = (m.seg, m.start)
+                name = self.canonical(m)
+        return name
+
+
+    def latest_head(self, head: str, seg: int, pos: int) -> str | None:
+        """Name of the latest unit whose head is ``head`` (``Bệnh viện``) mentioned before ``(seg, pos)``."""
+        best: tuple[int, int] | None = None
+        name: str | None = None
+        for m in self.all_mentions():
+            if m.head == head and m.name and (m.seg, m.start) < (seg, pos) and (best is None or (m.seg, m.start) > best):
                 best = (m.seg, m.start)
                 name = self.canonical(m)
         return name
@@ -521,6 +555,7 @@ def _parse_head(seg: Segment, start: int, end: int, family: str, *, allow_lower:
             if name is None and _GENERIC_AFTER_RE.match(low, qend):
                 return None
             mm.lvl, mm.place, mm.end = word, name, qend
+            mm.needs_place = name is None and GROUP_OF_WORD.get(word) == "village"
             if kind != "chi-bo":
                 mm.level = _level_for(word, name)
             _attach_paren(mm, text, caps)
@@ -617,7 +652,7 @@ def _parse_head(seg: Segment, start: int, end: int, family: str, *, allow_lower:
             return None
         kind = "doan-the" if family == "front" else "nha-nuoc"
         lq = _level_q(seg, end)
-        if family == "front" and key == "đoàn" and (not cap or lq is None or lq[1] is None):
+        if family == "front" and key == "đoàn" and (not cap or lq is None):
             return None  # "Đoàn xã Phong Phú" is the youth union; "đoàn" alone is any delegation
         if lq is None:
             if family == "front" and cap and key in _NATIONAL:
@@ -627,6 +662,8 @@ def _parse_head(seg: Segment, start: int, end: int, family: str, *, allow_lower:
         if name is None and _GENERIC_AFTER_RE.match(low, qend):
             return None
         mm = Mention(si, start, qend, family, head, kind, _level_for(word, name), lvl=word, place=name, capital=cap)
+        # "Đoàn xã" is the commune's youth union only when the article names the commune
+        mm.needs_place = name is None and (key == "đoàn" or GROUP_OF_WORD.get(word) == "village")
         _attach_paren(mm, text, caps)
         return mm
 
@@ -644,11 +681,17 @@ def _parse_head(seg: Segment, start: int, end: int, family: str, *, allow_lower:
             am = _ABBR_RE.match(text, end)
             if am:
                 qual, qend = am.group(1), am.end()
-            elif head != "Trung tâm":
-                got = _name_at(text, end, caps)
-                if got and got[0] not in HB_DISTRICTS:
-                    qual, qend = got
+            else:
+                desc = _DESC_NAME_RE.match(text, end) if head in _DESC_HEADS else None
+                if desc:
+                    qual, qend = desc.group(1), desc.end()
+                elif head != "Trung tâm":
+                    got = _name_at(text, end, caps)
+                    if got and got[0] not in HB_DISTRICTS:
+                        qual, qend = got
         if qual is None:
+            if cap and head in _BARE_DEPT_HEADS and not text[end : end + 2].strip()[:1].isupper():
+                return Mention(si, start, end, "dept", head, "nha-nuoc", "other", bare=True)
             return None
         kind = "truong" if (head == "Trung tâm" and qual == "Chính trị") else "nha-nuoc"
         default_level = {"Sở": "tinh", "Phòng": "huyen"}.get(head, "other")
@@ -715,6 +758,8 @@ def _parse_head(seg: Segment, start: int, end: int, family: str, *, allow_lower:
         qual2: str | None = None
         if tm:
             words = re.sub(r"\s+", " ", text[tm.start(1) : tm.end(1)])
+            if not _is_capital(text[start:end]) and words in _TIEUBAN_VERBS and _TB_VERB_OBJECT_RE.match(text, tm.end()):
+                return None  # "tiểu ban tổ chức khảo sát": a verb with its object, not a name
             qual2 = words[0].upper() + words[1:]
             tend = tm.end()
         else:
@@ -1069,6 +1114,8 @@ def _subject_level(idx: UnitIndex, doc: Doc, m: Mention) -> str:
     sm = _BCD_SCOPE_START_RE.match(seg.text[s : m.start])
     if sm:
         return LEVEL_OF_WORD.get(sm.group(1).lower(), "other")
+    if idx.main is not None and idx.main.level != "other":
+        return idx.main.level  # no subject in the sentence: the unit the article is about
     return "other"
 
 
@@ -1101,6 +1148,8 @@ def resolve(doc: Doc, idx: UnitIndex) -> UnitIndex:
         idx.main = saved
     for m in idx.mentions:
         _fill(idx, m)
+    idx.mentions = [m for m in idx.mentions if not any(x.needs_place and not x.place for x in m.walk())]
+    idx.flat = []
     _scope_bcd(idx, doc)
     for m in idx.all_mentions():
         if not m.partial:
