@@ -593,11 +593,6 @@ class ListingPage:
         here = listing_page(self.url)
         return self._pager().get((here[1] if here else 1) + 1)
 
-    def pager_urls(self) -> list[str]:
-        """All listing-page links of the same category, in page order."""
-        by_page = self._pager()
-        return [by_page[k] for k in sorted(by_page)]
-
     def _pager(self) -> dict[int, str]:
         """Page number → URL of the listing links of this page's category."""
         if self.doc is None:
@@ -766,11 +761,3 @@ def _chrome_url(item: ListingItem, blocks: list[Block]) -> bool:
         if any(lk.url == item.url for lk in b.links):
             return b.chrome
     return False
-
-
-def parse_article(body: bytes | str, url: str | None = None, encoding: str | None = None) -> ArticleRecord | None:
-    """Parse one article page; ``None`` when the page is not an article."""
-    page = ArticlePage(body, url=url, encoding=encoding)
-    if not page.is_article():
-        return None
-    return page.to_record()

@@ -23,12 +23,6 @@ def clean(text: str | None) -> str:
     return _WS_RE.sub(" ", nfc(text)).strip()
 
 
-def clean_or_none(text: str | None) -> str | None:
-    """Like :func:`clean` but ``None`` for empty results."""
-    out = clean(text)
-    return out or None
-
-
 def _fold_table() -> dict[int, int | None]:
     table: dict[int, int | None] = {}
     for code in list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
