@@ -1,15 +1,19 @@
 """Archive measures, as ratios taken in one run (issue 6).
 
 1. Ingest: records per second through :class:`crawler.archive.ArchiveWriter` against a plain
-   sqlite-utils ``insert_all`` of the same records, flattened to one row each beforehand (not
-   timed; nested lists become JSON, which sqlite-utils does itself), into a fresh database with
-   the same storage settings (page size, WAL, synchronous=NORMAL) and an FTS5 index over title,
-   lead and body kept by triggers, as ``sqlite-utils enable-fts --create-triggers`` makes it.
-   Our side starts from ``ArticleRecord`` objects and also hashes the content, builds the folded
-   search copy, looks up existing rows (upsert, revisions), indexes six columns, and writes
-   authors, units and the child tables (about ten rows per article). A second baseline without
-   any full-text index (the first ``--plain-n`` records) is printed for reference. The sides take
-   turns every 10,000 records, so that other load on the machine falls on both alike.
+   sqlite-utils ``insert_all`` of the same records into a fresh database with the same storage
+   settings (page size, WAL, synchronous=NORMAL) and an FTS5 index over title, lead and body kept
+   by triggers, as ``sqlite-utils enable-fts --create-triggers`` makes it (without an index the
+   archive would not be searchable, so that is the like-for-like peer). Both sides start from the
+   ``ArticleRecord`` objects the crawl produces and stop when everything is committed: the
+   baseline turns each into one row with ``to_dict()`` (nested lists left for sqlite-utils to
+   JSON-encode); ours hashes the content, builds the folded search copy, looks up existing rows
+   (upsert, revisions), indexes six columns and writes authors, units and the child tables
+   (about ten rows per article), as the crawl does: batches of the crawl's ``HBDT_BATCH_SIZE``,
+   written by the writer's background thread. Also printed: the ratio with the baseline's
+   ``to_dict()`` left untimed (rows handed over ready-made), and against an ``insert_all``
+   without any full-text index (the first ``--plain-n`` records). The sides take turns every
+   10,000 records, so that other load on the machine falls on both alike.
 2. Search: median and p95 of ``hbdt search`` (ranked, with snippets, top 20) on a generated
    archive of ``--n`` articles, against a ``LIKE '%word%'`` scan of the same articles for the
    same words (every word in title, lead or body, newest 20), and the database size per article.
@@ -55,6 +59,7 @@ from crawler.items import (  # noqa: E402
     RelatedItem,
     Unit,
 )
+from crawler.settings import HBDT_BATCH_SIZE  # noqa: E402
 
 SITE = "https://baohoabinh.com.vn"
 DISTRICTS = [
@@ -407,16 +412,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "text_chars_per_article": round(text_bytes / n),
         "ingest": {
             "ours_records_per_s": round(n / ours_s),
-            "baseline_fts_records_per_s": round(n / base_fts_s),
+            "baseline_fts_records_per_s": round(n / (base_fts_s + spent["to_rows"])),
+            "baseline_fts_rows_ready_records_per_s": round(n / base_fts_s),
             "baseline_plain_records_per_s": round(base_n / base_s),
             "baseline_plain_n": base_n,
-            "ratio_vs_baseline_fts": round((n / ours_s) / (n / base_fts_s), 3),
-            # the same baseline also turning the records into rows (what inserting them needs)
-            "ratio_vs_baseline_fts_with_rows": round(
-                (n / ours_s) / (n / (base_fts_s + spent["to_rows"])), 3),
+            # the goal: both sides start from the crawl's records
+            "ratio": round((n / ours_s) / (n / (base_fts_s + spent["to_rows"])), 3),
+            "ratio_rows_ready": round((n / ours_s) / (n / base_fts_s), 3),
             "ratio_vs_baseline_plain": round((n / ours_s) / (base_n / base_s), 3),
             "ours_seconds": round(ours_s, 2),
             "baseline_fts_seconds": round(base_fts_s, 2),
+            "baseline_to_rows_seconds": round(spent["to_rows"], 2),
         },
         "search": {
             "queries": len(queries),
@@ -451,10 +457,13 @@ def print_table(r: dict[str, Any]) -> None:
     rows = [
         ("articles", f"{r['n']:,}", f"{r['text_chars_per_article']:,} chars of text each, seed {r['seed']}"),
         ("ingest: ArchiveWriter", f"{ing['ours_records_per_s']:,} rec/s", f"{ing['ours_seconds']} s"),
-        ("ingest: insert_all + FTS", f"{ing['baseline_fts_records_per_s']:,} rec/s", f"{ing['baseline_fts_seconds']} s"),
-        ("ingest: insert_all, no FTS", f"{ing['baseline_plain_records_per_s']:,} rec/s", f"{ing['baseline_plain_n']:,} records"),
-        ("ingest ratio (goal >= 0.8)", f"{ing['ratio_vs_baseline_fts']}", f"{ing['ratio_vs_baseline_plain']} vs no-FTS baseline"),
-        ("  incl. record → row in baseline", f"{ing['ratio_vs_baseline_fts_with_rows']}", "baseline times to_dict() too"),
+        ("ingest: to_dict + insert_all + FTS", f"{ing['baseline_fts_records_per_s']:,} rec/s",
+         f"{ing['baseline_fts_seconds']} s + {ing['baseline_to_rows_seconds']} s to_dict"),
+        ("ingest ratio (goal >= 0.8)", f"{ing['ratio']}", "both sides from the crawl's records"),
+        ("  rows handed to the baseline ready", f"{ing['ratio_rows_ready']}",
+         f"{ing['baseline_fts_rows_ready_records_per_s']:,} rec/s"),
+        ("  vs insert_all, no FTS", f"{ing['ratio_vs_baseline_plain']}",
+         f"{ing['baseline_plain_records_per_s']:,} rec/s, {ing['baseline_plain_n']:,} records, rows ready"),
         ("search median / p95", f"{se['fts_median_ms']} / {se['fts_p95_ms']} ms", f"{se['queries']} queries, top 20 + snippets"),
         ("LIKE scan median / p95", f"{se['like_median_ms']} / {se['like_p95_ms']} ms", f"{se['like_queries']} queries"),
         ("search speed-up (goal >= 100)", f"{se['speedup_median']}x", f"p95: {se['speedup_p95']}x"),
@@ -473,7 +482,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=60, help="search queries to time")
     parser.add_argument("--like-queries", type=int, default=8, help="LIKE scans to time (each reads everything)")
     parser.add_argument("--plain-n", type=int, default=50_000, help="records for the no-FTS reference baseline")
-    parser.add_argument("--batch-size", type=int, default=200)
+    parser.add_argument("--batch-size", type=int, default=HBDT_BATCH_SIZE,
+                        help=f"records per batch (default: the crawl's, {HBDT_BATCH_SIZE})")
     parser.add_argument("--seed", type=int, default=20191016)
     parser.add_argument("--workdir", help="where to build the databases (default: a temp dir)")
     parser.add_argument("--keep", action="store_true", help="keep the databases")

@@ -27,8 +27,11 @@ import hashlib
 import json
 import logging
 import os
+import queue
 import re
 import sqlite3
+import threading
+import time
 import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, timezone
@@ -44,7 +47,7 @@ from crawler.urls import SITE_HOST, canonical_url
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 VN_TZ = timezone(timedelta(hours=7))
 BUSY_TIMEOUT_MS = 30_000
 PAGE_SIZE = 16_384
@@ -443,6 +446,23 @@ def _connection_pragmas(db: sqlite_utils.Database) -> None:
     db.execute("PRAGMA foreign_keys = ON")
 
 
+def _database_file(db: sqlite_utils.Database) -> str:
+    """The file behind ``db``'s main database, or ``""`` for an in-memory one."""
+    for row in db.execute("PRAGMA database_list").fetchall():
+        if row[1] == "main":
+            return str(row[2] or "")
+    return ""
+
+
+def _writer_connection(path: str) -> sqlite3.Connection:
+    """A second connection to the archive at ``path``, set up like :func:`open_archive`'s."""
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
+
+
 def open_archive(path: str | os.PathLike[str], *, create: bool = True) -> sqlite_utils.Database:
     """Open (create) the archive: WAL journal, foreign_keys=ON, busy_timeout, :func:`ensure_schema`.
 
@@ -479,6 +499,21 @@ def _add_missing_columns(db: sqlite_utils.Database) -> None:
             db.execute(f"ALTER TABLE [{table}] ADD COLUMN [{column}] {decl}")
 
 
+FTS_OPTIONS: dict[str, int] = {"pgsz": 16_000, "automerge": 16}
+"""FTS5 options of the article indexes. ``pgsz`` (default 4050): leaves that nearly fill one
+16 KiB database page, so a batch's index segment is written as fewer, fuller pages.
+``automerge`` (default 4): segments of one size are merged 16 at a time instead of 4, which
+halves the merge work of a growing index; a query then reads a few more segments (measured in
+``bench/archive.py``)."""
+
+
+def _configure_fts(db: sqlite_utils.Database) -> None:
+    """Persistent FTS5 options (kept in each index's ``_config`` table); idempotent."""
+    for table in ("articles_fts", HEAD_FTS):
+        for option, value in FTS_OPTIONS.items():
+            db.execute(f"INSERT INTO {table}({table}, rank) VALUES (?, ?)", [option, value])
+
+
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create every table, index, trigger and view that is missing; idempotent, cheap when done."""
     version = db.execute("PRAGMA user_version").fetchone()[0]
@@ -490,6 +525,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     if not head_index:  # an archive from before the title/lead index: fill it once
         with db.conn:
             db.execute(f"INSERT INTO {HEAD_FTS}(rowid, title, lead) SELECT id, title, lead FROM articles")
+    _configure_fts(db)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     _connection_pragmas(db)
 
@@ -590,7 +626,7 @@ _UPSERT_HEAD = f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}) VALUES "
 _UPSERT_TAIL = " ON CONFLICT(url) DO UPDATE SET " + ", ".join(
     f"{c} = excluded.{c}" for c in _ARTICLE_COLUMNS if c not in ("url", "first_fetched_at")
 )
-_UPSERT_ROWS = 100
+_UPSERT_ROWS = 200
 """Articles per multi-row upsert statement. FTS5 flushes its pending terms at every statement
 (savepoint), so one statement for many rows makes fewer, larger index segments: it halves the
 cost of full-text indexing compared with ``executemany`` of one row at a time."""
@@ -623,21 +659,53 @@ _UNIT_UPSERT_SQL = (
 class ArchiveWriter:
     """Batched upserts of :class:`ArticleRecord` into the archive.
 
-    ``add()`` queues a record and flushes every ``batch_size`` records; each flush is one
+    ``add()`` queues a record; every ``batch_size`` records (or, with ``flush_seconds``, the records
+    added since the first of the batch that many seconds ago) make a batch, written in one
     transaction (``BEGIN IMMEDIATE`` … ``COMMIT``) of multi-row statements. An article whose
     ``content_hash`` changed moves its previous version into ``revisions`` and counts as
     ``updated``; an identical one counts as ``unchanged`` (no revision, and the full-text index is
     left alone; ``fetched_at``, the source fields and the extracted child rows are refreshed).
     Child rows are always replaced, never duplicated. Use as a context manager or call
-    :meth:`close`. A failed flush is rolled back and raised; its records are dropped.
+    :meth:`close`.
+
+    On an archive file, full batches are written by a background thread on its own connection
+    (``background=None`` chooses this for files, the caller's connection for in-memory
+    databases): SQLite releases the GIL while it indexes and writes, so turning the next records
+    into rows overlaps with writing the last batch. At most ``MAX_QUEUED`` batches wait; ``add()``
+    blocks beyond that. :meth:`flush` and :meth:`close` return only once everything queued is
+    committed, so what follows them sees it. A batch that fails is rolled back and its records
+    are dropped (a rerun fetches them again); the error is raised by the next ``add()``,
+    :meth:`flush` or :meth:`close`.
     """
 
-    def __init__(self, db: sqlite_utils.Database, batch_size: int = 200) -> None:
+    MAX_QUEUED = 2
+    """Full batches that may wait for the background thread."""
+
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        batch_size: int = 200,
+        *,
+        background: bool | None = None,
+        flush_seconds: float | None = None,
+    ) -> None:
         self.db = db
         self.batch_size = max(1, int(batch_size))
+        self.flush_seconds = flush_seconds
+        self._batch_started = 0.0
         self.counts: dict[str, int] = {"new": 0, "updated": 0, "unchanged": 0}
         self._pending: list[_Prepared] = []
         self._pending_urls: set[str] = set()
+        self._lookup = _LookupIds()
+        self._since_flush: dict[str, int] = {"new": 0, "updated": 0, "unchanged": 0}
+        self._lock = threading.Lock()
+        path = _database_file(db)
+        if background and not path:
+            raise ValueError("a background writer needs an archive file, not an in-memory database")
+        self._path = path if (background is None or background) else ""
+        self._queue: queue.Queue[list[_Prepared] | None] = queue.Queue(maxsize=self.MAX_QUEUED)
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
 
     def __enter__(self) -> ArchiveWriter:
         return self
@@ -648,6 +716,11 @@ class ArchiveWriter:
     def __len__(self) -> int:
         return len(self._pending)
 
+    @property
+    def background(self) -> bool:
+        """Whether full batches are written by the background thread."""
+        return bool(self._path)
+
     def add(
         self,
         record: ArticleRecord,
@@ -657,7 +730,8 @@ class ArchiveWriter:
         source: str = "live",
         raw_html: bytes | None = None,
     ) -> None:
-        """Queue ``record``; flush when the batch is full. Raises ``ValueError`` without a url.
+        """Queue ``record``; hand the batch over when it is full. Raises ``ValueError`` without a
+        url, and the error of an earlier batch that failed (``record`` is queued all the same).
 
         ``raw_html`` is accepted for the pipeline's convenience but not stored for parsed
         articles (unparsable pages go to :func:`store_raw_page`).
@@ -665,12 +739,104 @@ class ArchiveWriter:
         del raw_html
         prepared = self._prepare(record, fetched_at or now_iso(), capture_timestamp, source)
         url = prepared.row["url"]
-        if url in self._pending_urls:
-            self.flush()
+        if url in self._pending_urls:  # the same article twice: batches are written in order
+            self._submit()
+        if not self._pending:
+            self._batch_started = time.monotonic()
         self._pending.append(prepared)
         self._pending_urls.add(url)
-        if len(self._pending) >= self.batch_size:
+        if len(self._pending) >= self.batch_size or (
+            self.flush_seconds is not None and time.monotonic() - self._batch_started >= self.flush_seconds
+        ):
+            self._submit()
+        elif self._thread is not None and self._queue.unfinished_tasks:
+            # let the writer thread take the GIL back now (it waits for it between SQLite calls),
+            # rather than after the interpreter's switch interval (5 ms)
+            time.sleep(0)
+        self._raise_error()
+
+    def flush(self) -> dict[str, int]:
+        """Write everything queued and wait until it is committed; return the new/updated/unchanged
+        counts of what was written since the last ``flush()``."""
+        self._submit()
+        if self._thread is not None:
+            self._queue.join()
+        with self._lock:
+            result, self._since_flush = self._since_flush, {"new": 0, "updated": 0, "unchanged": 0}
+        self._raise_error()
+        return result
+
+    def close(self) -> None:
+        """Flush what is queued and stop the background thread."""
+        try:
             self.flush()
+        finally:
+            thread, self._thread = self._thread, None
+            if thread is not None:
+                self._queue.put(None)
+                thread.join()
+
+    # -- handing batches over
+
+    def _submit(self) -> None:
+        batch, self._pending, self._pending_urls = self._pending, [], set()
+        if not batch:
+            return
+        if not self.background:
+            self._write_batch(self.db.conn, batch)
+            return
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="hbdt-archive-writer", daemon=True)
+            self._thread.start()
+        self._queue.put(batch)
+
+    def _run(self) -> None:
+        """The background thread: write each batch on this thread's own connection."""
+        conn: sqlite3.Connection | None = None
+        try:
+            while True:
+                batch = self._queue.get()
+                try:
+                    if batch is None:
+                        return
+                    if conn is None:
+                        conn = _writer_connection(self._path)
+                    self._write_batch(conn, batch)
+                except Exception as exc:  # noqa: BLE001 - handed to the caller's thread
+                    log.error("archive batch of %d records failed: %s", len(batch or ()), exc)
+                    with self._lock:
+                        if self._error is None:
+                            self._error = exc
+                finally:
+                    self._queue.task_done()
+        finally:
+            if conn is not None:
+                conn.close()
+
+    def _raise_error(self) -> None:
+        with self._lock:
+            error, self._error = self._error, None
+        if error is not None:
+            raise error
+
+    def _write_batch(self, conn: sqlite3.Connection, batch: list[_Prepared]) -> None:
+        """One batch in one transaction; rolled back (and raised) if anything fails."""
+        result = {"new": 0, "updated": 0, "unchanged": 0}
+        if conn.in_transaction:
+            conn.commit()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._write(conn, batch, result)
+        except BaseException:
+            conn.rollback()
+            self._lookup.clear()
+            raise
+        conn.commit()
+        with self._lock:
+            for key, value in result.items():
+                self.counts[key] += value
+                self._since_flush[key] += value
+        log.debug("archive batch: %s", result)
 
     @staticmethod
     def _prepare(
@@ -719,35 +885,9 @@ class ArchiveWriter:
         }
         return _Prepared(record, row, authors, keyed)
 
-    def flush(self) -> dict[str, int]:
-        """Write the queued records in one transaction; return this batch's new/updated/unchanged."""
-        batch, self._pending, self._pending_urls = self._pending, [], set()
-        result = {"new": 0, "updated": 0, "unchanged": 0}
-        if not batch:
-            return result
-        conn = self.db.conn
-        if conn.in_transaction:
-            conn.commit()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            self._write(conn, batch, result)
-        except BaseException:
-            conn.rollback()
-            raise
-        conn.commit()
-        for key, value in result.items():
-            self.counts[key] += value
-        log.debug("archive flush: %s", result)
-        return result
-
-    def close(self) -> None:
-        """Flush what is queued."""
-        self.flush()
-
     # -- the batch, inside the transaction
 
-    @staticmethod
-    def _write(conn: sqlite3.Connection, batch: list[_Prepared], result: dict[str, int]) -> None:
+    def _write(self, conn: sqlite3.Connection, batch: list[_Prepared], result: dict[str, int]) -> None:
         urls = [p.row["url"] for p in batch]
         existing: dict[str, tuple[Any, ...]] = {}
         for chunk in _chunks(urls):
@@ -787,7 +927,7 @@ class ArchiveWriter:
         for chunk in _chunks(missing):
             sql = f"SELECT url, id FROM articles WHERE url IN ({', '.join('?' for _ in chunk)})"
             ids.update(conn.execute(sql, list(chunk)).fetchall())
-        _write_children(conn, batch, ids)
+        _write_children(conn, batch, ids, self._lookup)
 
 
 def _lookup_ids(conn: sqlite3.Connection, table: str, column: str, values: list[str]) -> dict[str, int]:
@@ -802,27 +942,58 @@ def _place_values(place: Place | None) -> list[str | None]:
     return [getattr(place, f) if place else None for f in PLACE_FIELDS]
 
 
-def _write_children(conn: sqlite3.Connection, batch: list[_Prepared], ids: dict[str, int]) -> None:
-    author_names = list(dict.fromkeys(a for p in batch for a in p.authors))
-    if author_names:
-        conn.executemany(
-            "INSERT OR IGNORE INTO authors (name, name_folded) VALUES (?, ?)",
-            [(a, fold(a)) for a in author_names],
-        )
-    author_ids = _lookup_ids(conn, "authors", "name", author_names)
+class _LookupIds:
+    """Ids of the author and unit rows this writer has written, so that a batch only upserts the
+    names and units it has not written before (or whose kind, level or place changed).
+
+    Cleared when a batch is rolled back: ids made inside it are gone.
+    """
+
+    __slots__ = ("authors", "units")
+
+    def __init__(self) -> None:
+        self.authors: dict[str, int] = {}
+        self.units: dict[str, tuple[int, tuple[Any, ...]]] = {}
+
+    def clear(self) -> None:
+        self.authors.clear()
+        self.units.clear()
+
+    def author_ids(self, conn: sqlite3.Connection, names: list[str]) -> dict[str, int]:
+        known = self.authors
+        new = [a for a in names if a not in known]
+        if new:
+            conn.executemany(
+                "INSERT OR IGNORE INTO authors (name, name_folded) VALUES (?, ?)", [(a, fold(a)) for a in new]
+            )
+            known.update(_lookup_ids(conn, "authors", "name", new))
+        return known
+
+    def unit_ids(self, conn: sqlite3.Connection, units: dict[str, Unit]) -> dict[str, int]:
+        known = self.units
+        changed = []
+        for key, u in units.items():
+            values = (clean(u.name), u.kind, u.level, *_place_values(u.place))
+            cached = known.get(key)
+            if cached is None or cached[1] != values:
+                changed.append((key, values))
+        if changed:
+            conn.executemany(_UNIT_UPSERT_SQL, [(*values, fold(values[0]), key) for key, values in changed])
+            ids = _lookup_ids(conn, "units", "key", [key for key, _ in changed])
+            for key, values in changed:
+                known[key] = (ids[key], values)
+        return {key: known[key][0] for key in units}
+
+
+def _write_children(
+    conn: sqlite3.Connection, batch: list[_Prepared], ids: dict[str, int], lookup: _LookupIds
+) -> None:
+    author_ids = lookup.author_ids(conn, list(dict.fromkeys(a for p in batch for a in p.authors)))
     unit_rows: dict[str, Unit] = {}
     for p in batch:
         for key, unit in p.units:
             unit_rows[key] = unit
-    if unit_rows:
-        conn.executemany(
-            _UNIT_UPSERT_SQL,
-            [
-                (clean(u.name), u.kind, u.level, *_place_values(u.place), fold(u.name), key)
-                for key, u in unit_rows.items()
-            ],
-        )
-    unit_ids = _lookup_ids(conn, "units", "key", list(unit_rows))
+    unit_ids = lookup.unit_ids(conn, unit_rows)
 
     rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in CHILD_TABLES}
     for p in batch:

@@ -11,9 +11,32 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_SCALARS: frozenset[type] = frozenset({str, int, float, bool, type(None)})
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with every dataclass turned into a dict and every list copied; the records hold
+    only scalars, lists and dataclasses, so nothing else needs copying."""
+    if isinstance(value, list):
+        return [v if type(v) in _SCALARS else _plain(v) for v in value]
+    cls = type(value)
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        if not dataclasses.is_dataclass(value):
+            return value
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(value))
+    out = {}
+    for name in names:
+        v = getattr(value, name)
+        out[name] = v if type(v) in _SCALARS else _plain(v)
+    return out
+
 
 def _asdict(obj: Any) -> dict[str, Any]:
-    return dataclasses.asdict(obj)
+    """``dataclasses.asdict(obj)`` for our records, several times faster (no deep copies)."""
+    result: dict[str, Any] = _plain(obj)
+    return result
 
 
 @dataclass

@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import socket
+import sqlite3
 from typing import Any
 
 import sqlite_utils
@@ -40,6 +41,9 @@ logger = logging.getLogger(__name__)
 
 #: Key, in a run's ``counts`` JSON, of the highest article id its listing pages showed.
 LISTING_MAX_ID_KEY = "listing_max_article_id"
+
+#: Stat counting article batches the archive could not write (rolled back; refetched next run).
+ARCHIVE_ERRORS_STAT = "hbdt/archive_write_errors"
 
 #: Stats counted as ``skipped`` in ``crawl_runs``: fetched but deliberately not archived.
 SKIPPED_STATS: tuple[str, ...] = (
@@ -104,9 +108,10 @@ def run_counts(stats: dict[str, Any], writer_counts: dict[str, int]) -> dict[str
 class ArchivePipeline:
     """Writes the spider's items into the SQLite archive (``HBDT_DB``)."""
 
-    def __init__(self, path: str, batch_size: int) -> None:
+    def __init__(self, path: str, batch_size: int, flush_seconds: float | None = None) -> None:
         self.path = path
         self.batch_size = batch_size
+        self.flush_seconds = flush_seconds
         self.crawler: Crawler | None = None
         self.db: sqlite_utils.Database | None = None
         self.writer: ArchiveWriter | None = None
@@ -114,8 +119,9 @@ class ArchivePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
-        pipeline = cls(crawler.settings.get("HBDT_DB", "archive.db"),
-                       crawler.settings.getint("HBDT_BATCH_SIZE", 100))
+        settings = crawler.settings
+        pipeline = cls(settings.get("HBDT_DB", "archive.db"), settings.getint("HBDT_BATCH_SIZE", 500),
+                       settings.getfloat("HBDT_FLUSH_SECONDS", 30.0) or None)
         pipeline.crawler = crawler
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
@@ -126,7 +132,7 @@ class ArchivePipeline:
         for stale in stale_runs(self.db):
             finish_run(self.db, stale, status="interrupted", counts={})
             logger.warning("run %s was killed before it finished: marked interrupted", stale)
-        self.writer = ArchiveWriter(self.db, batch_size=self.batch_size)
+        self.writer = ArchiveWriter(self.db, batch_size=self.batch_size, flush_seconds=self.flush_seconds)
         run_args = getattr(spider, "run_args", None)
         args = dict(run_args()) if callable(run_args) else {}
         args.update(pid=os.getpid(), host=socket.gethostname())
@@ -136,8 +142,11 @@ class ArchivePipeline:
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         assert self.writer is not None and self.db is not None
         if isinstance(item, CrawledArticle):
-            self.writer.add(item.record, fetched_at=item.fetched_at, capture_timestamp=item.capture_timestamp,
-                            source=item.source)
+            try:
+                self.writer.add(item.record, fetched_at=item.fetched_at,
+                                capture_timestamp=item.capture_timestamp, source=item.source)
+            except sqlite3.Error as exc:
+                self._write_failed(exc)
         elif isinstance(item, UnparsedPage):
             store_raw_page(self.db, item.url, item.body, item.reason, encoding=item.encoding)
         elif isinstance(item, FetchFailure):
@@ -147,21 +156,38 @@ class ArchivePipeline:
             record_skipped(self.db, item.url, item.reason, source=item.source, run_id=self.run_id)
         elif isinstance(item, FetchRecovered):
             # what was fetched must be stored before its failure is forgotten
-            self.writer.flush()
-            clear_failure(self.db, item.url)
+            try:
+                self.writer.flush()
+            except sqlite3.Error as exc:
+                self._write_failed(exc)
+            else:
+                clear_failure(self.db, item.url)
         return item
 
     def close_spider(self, spider: Spider | None = None) -> None:
         """Flush the last batch (the run row is closed on ``spider_closed``, when the reason is known)."""
         if self.writer is not None:
-            self.writer.close()
+            try:
+                self.writer.close()
+            except sqlite3.Error as exc:
+                self._write_failed(exc)
+
+    def _write_failed(self, exc: sqlite3.Error) -> None:
+        """A batch of articles could not be written (rolled back): log and count it; its pages are
+        not archived, so the next run fetches them again."""
+        logger.error("archive write failed, batch rolled back (refetched next run): %s", exc)
+        if self.crawler and self.crawler.stats:
+            self.crawler.stats.inc_value(ARCHIVE_ERRORS_STAT)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.writer is None or self.db is None:
             return
         stats = self.crawler.stats.get_stats() if self.crawler and self.crawler.stats else {}
         counts: dict[str, Any] = run_counts(stats, self.writer.counts)
-        status = run_status(reason, getattr(spider, "fatal", None), counts["failed"])
+        write_errors = int(stats.get(ARCHIVE_ERRORS_STAT, 0))
+        status = run_status(reason, getattr(spider, "fatal", None), counts["failed"] + write_errors)
+        if write_errors:
+            counts["archive_write_errors"] = write_errors
         listing_max = getattr(spider, "listing_max_id", None)
         if listing_max is not None:
             counts[LISTING_MAX_ID_KEY] = listing_max

@@ -48,5 +48,8 @@ ITEM_PIPELINES = {
 
 #: Path of the SQLite archive the pipeline writes.
 HBDT_DB = "archive.db"
-#: Records per write transaction.
-HBDT_BATCH_SIZE = 100
+#: Records per write transaction (written by a background thread, see ``ArchiveWriter``).
+HBDT_BATCH_SIZE = 500
+#: A batch is written after this many seconds even if it is not full, so that a slow, polite
+#: crawl shows its articles in datasette as it goes.
+HBDT_FLUSH_SECONDS = 30.0
