@@ -61,6 +61,16 @@ CASES: list[tuple[str, str, str | None, list[P]]] = [
      [("Đặng Thị Mai", "Giám đốc", "Bệnh viện Y dược cổ truyền tỉnh Hòa Bình")]),
     ("bare-department-is-latest", "Đảng bộ Sở Y tế đại hội.", "Ông Lê Văn Hòa, Giám đốc Sở phát biểu.",
      [("Lê Văn Hòa", "Giám đốc", "Sở Y tế")]),
+    ("semicolon-list-after-colon", "Dự có các đồng chí: Đinh Thị Xuân, Phó Bí thư Thường trực Huyện ủy Kỳ Sơn; "
+     "Bùi Văn Thiện, Chủ tịch Hội CCB tỉnh; và Nguyễn Văn Tư, Chủ tịch Ủy ban MTTQ huyện Kỳ Sơn.", None,
+     [("Đinh Thị Xuân", "Phó Bí thư Thường trực", "Huyện ủy Kỳ Sơn"),
+      ("Bùi Văn Thiện", "Chủ tịch", "Hội Cựu chiến binh tỉnh Hòa Bình"),
+      ("Nguyễn Văn Tư", "Chủ tịch", "Ủy ban Mặt trận Tổ quốc huyện Kỳ Sơn")]),
+    ("semicolon-list-ends-at-sentence", "Dự có các đồng chí: Bùi Văn Lâm, Bí thư Huyện ủy Lạc Sơn. Sau đó; "
+     "Hà Văn Tú, Chủ tịch UBND huyện Lạc Sơn nói.", None,
+     [("Bùi Văn Lâm", "Bí thư", "Huyện ủy Lạc Sơn")]),
+    ("semicolon-list-item-without-position-stops", "Có các đồng chí: Bùi Văn Lâm; Hà Văn Tú, Bí thư Huyện ủy Lạc Sơn.",
+     None, []),
 ]
 
 

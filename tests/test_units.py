@@ -121,6 +121,11 @@ CASES: list[tuple[str, str | None, str | None, str | None, dict[U, int | None], 
     ("subcommittee-verb-not-name", None, "Tại Đảng bộ xã Cư Yên, tiểu ban văn kiện được giao xây dựng dự thảo. "
      "Sau đó, tiểu ban tổ chức khảo sát tại 14 xóm.", None,
      {("Tiểu ban Văn kiện", "tieu-ban", "xa"): 1}, ["Tiểu ban Tổ chức"]),
+    ("place-name-starting-with-ky", "Hội CCB huyện Kỳ Sơn tham gia xây dựng Đảng", None,
+     "Huyện uỷ Kỳ Sơn chỉ đạo; Hội CCB huyện phối hợp với Huyện đoàn. HĐND huyện Lạc Sơn Kỳ họp thứ 9 khai mạc.",
+     {("Hội Cựu chiến binh huyện Kỳ Sơn", "doan-the", "huyen"): 2, ("Huyện ủy Kỳ Sơn", "cap-uy", "huyen"): 1,
+      ("Huyện đoàn Kỳ Sơn", "doan-the", "huyen"): 1, ("Hội đồng nhân dân huyện Lạc Sơn", "nha-nuoc", "huyen"): 1},
+     ["Hội đồng nhân dân huyện Lạc Sơn Kỳ"]),
     ("subcommittee-level-from-main-unit", "Đảng bộ huyện Kim Bôi chuẩn bị đại hội", None,
      "Ngay từ tháng 10, Tiểu ban Văn kiện đã họp.", {("Tiểu ban Văn kiện", "tieu-ban", "huyen"): 1}, []),
 ]

@@ -36,6 +36,9 @@ _HON_ANCHORS = [re.compile(re.escape(h) + r" ") for h in _HONORIFICS]
 _HON_NAME_RE = re.compile(rf"(?P<hon>{_HONOR})\s+(?P<name>{_PNAME})")
 _LIST_ANCHOR_RE = re.compile(r"các đồng chí")
 _LIST_RE = re.compile(rf"[Cc]ác đồng chí\s*:?\s*(?P<names>{_PNAME}(?:\s*,\s*{_PNAME})*\s+và\s+{_PNAME})")
+_ITEM_LIST_START_RE = re.compile(r"[Cc]ác đồng chí\s*:\s*")
+_ITEM_NAME_RE = re.compile(rf"\s*(?:và\s+)?(?:{_HONOR}\s+)?(?P<name>{_PNAME})")
+_SENTENCE_END_RE = re.compile(r"[.!?](?:\s|$)")
 _SEP_RE = re.compile(r"\s*,\s*|\s+[-–]\s+|\s*\(\s*")
 _CONNECT_RE = re.compile(
     r"\s+(?:tiếp tục\s+|tái\s+)?(?:được bầu(?:\s+giữ chức|\s+làm|\s+vào chức)?|giữ chức|tái đắc cử|đắc cử|tái cử"
@@ -181,6 +184,7 @@ class _People:
     def list_at(self, seg: Segment, pos: int) -> None:
         m = _LIST_RE.match(seg.text, pos)
         if not m:
+            self.item_list_at(seg, pos)
             return
         cm = _CONNECT_RE.match(seg.text, m.end())
         if not cm:
@@ -190,6 +194,33 @@ class _People:
             return
         for n in re.split(r"\s*,\s*|\s+và\s+", m.group("names")):
             self.add(n, got[0], got[1])
+
+    def item_list_at(self, seg: Segment, pos: int) -> None:
+        """``các đồng chí: A, Phó Bí thư Huyện ủy; B, Chủ tịch UBND huyện; và C, ...``: one person
+        per ``;``-separated item, each ``NAME, POSITION UNIT`` (the items end at the sentence)."""
+        text = seg.text
+        am = _ITEM_LIST_START_RE.match(text, pos)
+        if not am:
+            return
+        at = am.end()
+        while True:
+            nm = _ITEM_NAME_RE.match(text, at)
+            if not nm:
+                return
+            name = _cut_person(nm.group("name"))
+            sep = _SEP_RE.match(text, nm.start("name") + len(name))
+            if not sep:
+                return
+            got = self.chain(seg, sep.end())
+            if got is None:
+                return
+            self.add(name, got[0], got[1])
+            self.used.add((seg.index, sep.end()))
+            semi = text.find(";", sep.end())
+            stop = _SENTENCE_END_RE.search(text, sep.end())
+            if semi < 0 or (stop is not None and stop.start() < semi):
+                return
+            at = semi + 1
 
     def honorific_at(self, seg: Segment, pos: int) -> None:
         text = seg.text

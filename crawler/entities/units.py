@@ -296,11 +296,14 @@ _COMMITTEE = {"tỉnh": ("Tỉnh ủy", "tỉnh"), "huyện": ("Huyện ủy", "
               "thị": ("Thị ủy", "thị xã"), "quận": ("Quận ủy", "quận")}
 _PARTY_KIND = {"Đảng bộ": "dang-bo", "Đảng ủy": "dang-uy", "Chi bộ": "chi-bo"}
 _STOP_UNI = frozenset(
-    "lần khóa khoá nhiệm kỳ đảng huyện tỉnh xã phường xóm thôn ông bà anh chị tại trong theo sau trước về với "
+    "lần khóa khoá nhiệm đảng huyện tỉnh xã phường xóm thôn ông bà anh chị tại trong theo sau trước về với "
     "và của cho ngày tháng năm sáng chiều tối trưa phó trưởng giám hiệu hội sở đây đó này các những nhằm để "
     "khi từ đến là có đã sẽ được uỷ ủy".split()
 )
 """Capitalised words that never continue a place name."""
+_STOP_INNER = frozenset({"kỳ"})
+"""Capitalised words that may start a place name (``Kỳ Sơn``) but not continue one (``Lạc Sơn Kỳ
+họp thứ 9``)."""
 _STOP_BI = frozenset(
     {"đồng chí", "đại hội", "đại biểu", "bí thư", "chủ tịch", "chủ nhiệm", "văn phòng", "công an", "thượng tá",
      "trung tá", "đại tá", "thiếu tá", "đại úy", "thành phố", "thị xã", "thị trấn", "tổ dân", "tiểu khu",
@@ -463,7 +466,7 @@ def _cut_name(syls: list[str], caps: bool) -> int:
     limit = 2 if caps else 4
     for i, syl in enumerate(syls):
         low = syl.lower()
-        if low in _STOP_UNI or (_ROMAN_RE.match(syl) and len(syl) > 1):
+        if low in _STOP_UNI or (i and low in _STOP_INNER) or (_ROMAN_RE.match(syl) and len(syl) > 1):
             break
         if i + 1 < len(syls) and f"{low} {syls[i + 1].lower()}" in _STOP_BI:
             break
