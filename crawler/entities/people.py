@@ -205,38 +205,36 @@ class _People:
         at = am.end()
         while True:
             nm = _ITEM_NAME_RE.match(text, at)
-            if not nm:
+            after = self.person_at(seg, nm, connect=False) if nm else None
+            if after is None:
                 return
-            name = _cut_person(nm.group("name"))
-            sep = _SEP_RE.match(text, nm.start("name") + len(name))
-            if not sep:
-                return
-            got = self.chain(seg, sep.end())
-            if got is None:
-                return
-            self.add(name, got[0], got[1])
-            self.used.add((seg.index, sep.end()))
-            semi = text.find(";", sep.end())
-            stop = _SENTENCE_END_RE.search(text, sep.end())
+            semi = text.find(";", after)
+            stop = _SENTENCE_END_RE.search(text, after)
             if semi < 0 or (stop is not None and stop.start() < semi):
                 return
             at = semi + 1
 
     def honorific_at(self, seg: Segment, pos: int) -> None:
+        m = _HON_NAME_RE.match(seg.text, pos)
+        if m:
+            self.person_at(seg, m, connect=True)
+
+    def person_at(self, seg: Segment, m: re.Match[str], *, connect: bool) -> int | None:
+        """``NAME, POSITION UNIT`` (``NAME - POSITION``, ``NAME (POSITION``; with ``connect`` also
+        ``NAME được bầu giữ chức POSITION``) where ``m`` matched the name: add the person and return
+        where the position starts, or ``None`` when no position follows the name."""
         text = seg.text
-        m = _HON_NAME_RE.match(text, pos)
-        if not m:
-            return
         name = _cut_person(m.group("name"))
         end = m.start("name") + len(name)
-        sep = _SEP_RE.match(text, end) or _CONNECT_RE.match(text, end)
+        sep = _SEP_RE.match(text, end) or (_CONNECT_RE.match(text, end) if connect else None)
         if not sep:
-            return
+            return None
         got = self.chain(seg, sep.end())
         if got is None:
-            return
+            return None
         self.add(name, got[0], got[1])
         self.used.add((seg.index, sep.end()))
+        return sep.end()
 
     def position_first(self) -> None:
         """``Phó Bí thư Thường trực Huyện ủy Đinh Công Thắng``: a position, a unit, then a name."""
