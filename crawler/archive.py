@@ -441,9 +441,9 @@ def now_iso() -> str:
     return datetime.now(VN_TZ).isoformat(timespec="seconds")
 
 
-def _connection_pragmas(db: sqlite_utils.Database) -> None:
-    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    db.execute("PRAGMA foreign_keys = ON")
+def _connection_pragmas(conn: sqlite3.Connection) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
 
 
 def _database_file(db: sqlite_utils.Database) -> str:
@@ -457,8 +457,7 @@ def _database_file(db: sqlite_utils.Database) -> str:
 def _writer_connection(path: str) -> sqlite3.Connection:
     """A second connection to the archive at ``path``, set up like :func:`open_archive`'s."""
     conn = sqlite3.connect(path)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA foreign_keys = ON")
+    _connection_pragmas(conn)
     conn.execute("PRAGMA synchronous = NORMAL")
     return conn
 
@@ -476,7 +475,7 @@ def open_archive(path: str | os.PathLike[str], *, create: bool = True) -> sqlite
         db = sqlite_utils.Database(p)
         if new:  # larger pages hold an article row each with less waste; only settable when empty
             db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
-        _connection_pragmas(db)
+        _connection_pragmas(db.conn)
         mode = db.execute("PRAGMA journal_mode").fetchone()[0]
         if str(mode).lower() != "wal":
             db.execute("PRAGMA journal_mode = WAL")
@@ -527,7 +526,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             db.execute(f"INSERT INTO {HEAD_FTS}(rowid, title, lead) SELECT id, title, lead FROM articles")
     _configure_fts(db)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    _connection_pragmas(db)
+    _connection_pragmas(db.conn)
 
 
 # --------------------------------------------------------------------------- writer
@@ -656,6 +655,11 @@ _UNIT_UPSERT_SQL = (
 )
 
 
+def _zero_counts() -> dict[str, int]:
+    """The writer's outcome counts, all zero."""
+    return {"new": 0, "updated": 0, "unchanged": 0}
+
+
 class ArchiveWriter:
     """Batched upserts of :class:`ArticleRecord` into the archive.
 
@@ -693,11 +697,11 @@ class ArchiveWriter:
         self.batch_size = max(1, int(batch_size))
         self.flush_seconds = flush_seconds
         self._batch_started = 0.0
-        self.counts: dict[str, int] = {"new": 0, "updated": 0, "unchanged": 0}
+        self.counts = _zero_counts()
         self._pending: list[_Prepared] = []
         self._pending_urls: set[str] = set()
         self._lookup = _LookupIds()
-        self._since_flush: dict[str, int] = {"new": 0, "updated": 0, "unchanged": 0}
+        self._since_flush = _zero_counts()
         self._lock = threading.Lock()
         path = _database_file(db)
         if background and not path:
@@ -762,7 +766,7 @@ class ArchiveWriter:
         if self._thread is not None:
             self._queue.join()
         with self._lock:
-            result, self._since_flush = self._since_flush, {"new": 0, "updated": 0, "unchanged": 0}
+            result, self._since_flush = self._since_flush, _zero_counts()
         self._raise_error()
         return result
 
@@ -814,6 +818,8 @@ class ArchiveWriter:
                 conn.close()
 
     def _raise_error(self) -> None:
+        if self._error is None:  # the common case: read without the lock (it is written under it)
+            return
         with self._lock:
             error, self._error = self._error, None
         if error is not None:
@@ -821,7 +827,7 @@ class ArchiveWriter:
 
     def _write_batch(self, conn: sqlite3.Connection, batch: list[_Prepared]) -> None:
         """One batch in one transaction; rolled back (and raised) if anything fails."""
-        result = {"new": 0, "updated": 0, "unchanged": 0}
+        result = _zero_counts()
         if conn.in_transaction:
             conn.commit()
         conn.execute("BEGIN IMMEDIATE")
