@@ -47,7 +47,7 @@ from crawler.urls import SITE_HOST, canonical_url
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 VN_TZ = timezone(timedelta(hours=7))
 BUSY_TIMEOUT_MS = 30_000
 PAGE_SIZE = 16_384
@@ -192,6 +192,7 @@ CREATE TABLE IF NOT EXISTS article_units (
     PRIMARY KEY (article_id, unit_id)
 );
 CREATE INDEX IF NOT EXISTS idx_article_units_unit_id ON article_units(unit_id);
+CREATE INDEX IF NOT EXISTS idx_article_units_unit_article ON article_units(unit_id, article_id);
 
 CREATE TABLE IF NOT EXISTS related (
     id INTEGER PRIMARY KEY,

@@ -32,7 +32,7 @@ import re
 import sqlite3
 import string
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,6 +74,8 @@ class Term:
     tokens: list[str]
     prefix: bool = False
     negated: bool = False
+    exact: list[str] = field(default_factory=list)
+    """The tokens as typed (NFC, lower case, marks kept), for a search that honours marks."""
 
 
 @dataclass
@@ -124,7 +126,8 @@ def _term_from_chunk(text: str, *, prefix: bool, negated: bool) -> Term | None:
     toks = TOKEN_RE.findall(fold_keep_d(text))
     if not toks:
         return None
-    return Term(tokens=toks, prefix=prefix, negated=negated)
+    typed = TOKEN_RE.findall(unicodedata.normalize("NFC", clean(text).lower()))
+    return Term(tokens=toks, prefix=prefix, negated=negated, exact=typed if len(typed) == len(toks) else [])
 
 
 def parse_query(query: str | None) -> ParsedQuery:
@@ -295,19 +298,47 @@ def _token_re(token: str) -> str:
     return "".join(_LETTER_CLASSES.get(ch, re.escape(ch)) for ch in token)
 
 
-def _highlight_re(parsed: ParsedQuery) -> re.Pattern[str] | None:
+def _highlight_re(parsed: ParsedQuery, *, exact: bool = False) -> re.Pattern[str] | None:
     """A regex over the original text matching the query's words whatever their marks and case
-    (a typed ``đ`` only as ``đ``; a plain ``d`` also as ``đ``)."""
+    (a typed ``đ`` only as ``đ``; a plain ``d`` also as ``đ``); with ``exact``, only with the
+    marks typed (case still ignored)."""
     alternatives = set()
     for clause in parsed.clauses:
         for term in clause:
+            typed = term.exact if exact and term.exact else None
             for i, tok in enumerate(term.tokens):
                 open_end = term.prefix and i == len(term.tokens) - 1
-                alternatives.add(_token_re(tok) + ("" if open_end else r"\b"))
+                word = re.escape(typed[i]) if typed else _token_re(tok)
+                alternatives.add(word + ("" if open_end else r"\b"))
     if not alternatives:
         return None
     # \b first: the alternatives are only tried where a word starts
-    return re.compile(r"\b(?:" + "|".join(sorted(alternatives, key=len, reverse=True)) + ")")
+    flags = re.IGNORECASE if exact else 0
+    return re.compile(r"\b(?:" + "|".join(sorted(alternatives, key=len, reverse=True)) + ")", flags)
+
+
+def has_marks(query: str) -> bool:
+    """Whether ``query`` carries any Vietnamese tone or vowel mark (``Đảng`` yes; ``đang``,
+    ``dang`` no): such a query is searched with the marks as typed (see :func:`run_search`)."""
+    return any(unicodedata.category(ch) == "Mn" for ch in unicodedata.normalize("NFD", query))
+
+
+def _exact_term_re(term: Term) -> re.Pattern[str] | None:
+    if not term.exact:
+        return None
+    words = r"\W+".join(re.escape(tok) for tok in term.exact)
+    return re.compile(r"(?<!\w)" + words + ("" if term.prefix else r"(?!\w)"), re.IGNORECASE)
+
+
+def exact_filter(parsed: ParsedQuery) -> Callable[[str], bool]:
+    """A test of an article's text (title, lead and body joined): does some clause of the query
+    occur in it with every word's marks as typed (case ignored)?"""
+    clauses = [[_exact_term_re(t) for t in clause] for clause in parsed.clauses]
+
+    def matches(text: str) -> bool:
+        return any(all(p is None or p.search(text) for p in patterns) for patterns in clauses)
+
+    return matches
 
 
 def make_snippet(
@@ -456,12 +487,17 @@ def _head_hits(conn: sqlite3.Connection, match: str, minus: str, limit: int) -> 
     return [(rowid, rank) for rowid, rank in conn.execute(sql, params)]
 
 
+EXACT_CANDIDATES = 4000
+"""Most matches (ignoring marks) a search with marks looks through for those with the marks typed."""
+
+
 def run_search(
     conn: sqlite3.Connection,
     query: str,
     *,
     limit: int = 20,
     marks: tuple[str, str] = DEFAULT_MARKS,
+    exact_marks: bool = False,
 ) -> list[dict[str, Any]]:
     """Search the archive; best first. Each hit: url, title, published_at, snippet, rank.
 
@@ -476,9 +512,44 @@ def run_search(
     ... Lạc Thủy``. Speed: bm25 runs on the small title/lead index only, and over at most
     ``HEAD_CANDIDATES`` (the last archived) matches; the full index is only walked from the last archived article until
     the page is full, so a search costs about the same whatever share of the archive matches.
+
+    With ``exact_marks`` and a query that carries marks (:func:`has_marks`), only articles holding
+    the words with the marks as typed are kept (``Đảng bộ`` finds no ``đang ... bộ``); a query
+    typed without marks still matches every spelling. The index ignores marks, so up to
+    ``EXACT_CANDIDATES`` matches are looked through, in the same order.
     """
     parsed = parse_query(query)
     limit = max(0, int(limit))
+    exact = exact_marks and has_marks(query)
+    if not exact:
+        found = _ranked(conn, parsed, limit)
+        rows = _article_rows(conn, found)
+    else:
+        keep = exact_filter(parsed)
+        ask = max(limit * 4, 50)
+        while True:
+            candidates = _ranked(conn, parsed, ask)
+            rows = _article_rows(conn, candidates)
+            found = [
+                (article, rank) for article, rank in candidates
+                if keep(" \n".join(part or "" for part in rows[article][1:2] + rows[article][3:]))
+            ]
+            if len(found) >= limit or len(candidates) < ask or ask >= EXACT_CANDIDATES:
+                found = found[:limit]
+                break
+            ask = min(ask * 4, EXACT_CANDIDATES)
+    pattern = _highlight_re(parsed, exact=exact)
+    hits = []
+    for article, rank in found:
+        url, title, published_at, lead, body = rows[article]
+        snippet = _pick_snippet(lead, body, pattern, marks)
+        hits.append({"url": url, "title": title, "published_at": published_at, "snippet": snippet, "rank": rank})
+    return hits
+
+
+def _ranked(conn: sqlite3.Connection, parsed: ParsedQuery, limit: int) -> list[tuple[int, float | None]]:
+    """Up to ``limit`` matching article ids with their bm25 rank (``None`` for body-only
+    matches), best first; see :func:`run_search`."""
     minus = " OR ".join(_term_expr(t) for t in parsed.excluded)
     found: list[tuple[int, float | None]] = []
     seen: set[int] = set()
@@ -498,17 +569,17 @@ def run_search(
             break
         params = {"match": tier.body, "limit": limit - len(found) + len(seen)}
         take((article, None) for (article,) in conn.execute(BODY_SQL, params))
-    if not found:
-        return []
-    pattern = _highlight_re(parsed)
-    sql = f"select id, url, title, published_at, lead, body from articles where id in ({', '.join('?' for _ in found)})"
-    rows = {row[0]: row[1:] for row in conn.execute(sql, [article for article, _ in found])}
-    hits = []
-    for article, rank in found:
-        url, title, published_at, lead, body = rows[article]
-        snippet = _pick_snippet(lead, body, pattern, marks)
-        hits.append({"url": url, "title": title, "published_at": published_at, "snippet": snippet, "rank": rank})
-    return hits
+    return found
+
+
+def _article_rows(conn: sqlite3.Connection, found: list[tuple[int, float | None]]) -> dict[int, tuple[Any, ...]]:
+    """``id`` → (url, title, published_at, lead, body) of the articles found."""
+    rows: dict[int, tuple[Any, ...]] = {}
+    for i in range(0, len(found), 500):
+        chunk = [article for article, _ in found[i : i + 500]]
+        sql = f"select id, url, title, published_at, lead, body from articles where id in ({', '.join('?' for _ in chunk)})"
+        rows.update((row[0], tuple(row[1:])) for row in conn.execute(sql, chunk))
+    return rows
 
 
 def matching_ids_sql(param: str = "match") -> str:
