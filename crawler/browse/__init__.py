@@ -157,6 +157,10 @@ def asgi_wrapper(datasette: Any) -> Callable[[Any], Any]:
 # --------------------------------------------------------------------------- cells
 
 
+_EMPTY = Markup('<span class="hbdt-empty"></span>')
+"""An empty cell (datasette shows its own rendering, ``[]``, for an empty string)."""
+
+
 def _link(href: str, text: str) -> str:
     return f'<a href="{escape(href)}">{escape(text)}</a>'
 
@@ -179,11 +183,11 @@ def render_cell(row: Any, value: Any, column: str, table: str | None, database: 
             return Markup(_link(f"{base}/article/{row_id}", value or "(untitled)"))
         if column == "authors":
             names = words.json_list(value)
-            return Markup(", ".join(_link(f"{base}/author?" + urllib.parse.urlencode({"name": n}), n) for n in names))
+            return Markup(", ".join(_link(f"{base}/author?" + urllib.parse.urlencode({"name": n}), n) for n in names)) or _EMPTY
         if column in ("districts", "units"):
-            return Markup(escape(", ".join(words.json_list(value))))
+            return Markup(escape(", ".join(words.json_list(value)))) or _EMPTY
         if column == "unit_levels":
-            return Markup(escape(", ".join(words.level_word(v) or v for v in words.json_list(value))))
+            return Markup(escape(", ".join(words.level_word(v) or v for v in words.json_list(value)))) or _EMPTY
         if column == "is_congress":
             return Markup(escape(words.congress_word(value) or ""))
         if column == "category_id" and value is not None:
@@ -255,6 +259,15 @@ class LinkFacet(Facet):  # type: ignore[misc]
             "category_id",
         ),
     }
+    TITLES: dict[str, str] = {
+        "is_congress": "Congress coverage",
+        "month": "Month",
+        "authors": "Author",
+        "districts": "District",
+        "unit_levels": "Unit level",
+        "units": "Unit named",
+        "category_id": "Category",
+    }
     LABELS: dict[str, Callable[[Any], str | None]] = {
         "unit_levels": words.level_word,
         "month": words.month_words,
@@ -276,7 +289,7 @@ class LinkFacet(Facet):  # type: ignore[misc]
             return results, timed_out
         size = self.get_facet_size()
         pairs = self.get_querystring_pairs()
-        for source_and_config in self.get_configs():
+        for order, source_and_config in enumerate(self.get_configs()):
             config = source_and_config["config"]
             name = config.get("simple") or config.get("column")
             if name not in self.QUERIES:
@@ -312,6 +325,8 @@ class LinkFacet(Facet):  # type: ignore[misc]
             results.append({
                 "name": name,
                 "type": self.type,
+                "title": self.TITLES[name],
+                "order": order,
                 "results": values,
                 "hideable": source_and_config["source"] != "metadata",
                 "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet_hbdt": name})),

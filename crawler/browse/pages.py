@@ -69,6 +69,7 @@ def article(conn: sqlite3.Connection, row_id: int) -> dict[str, Any] | None:
     record["id"] = row_id
     record["paragraphs"] = paragraphs(record["body"])
     record["date"] = words.day_month_year_time(record["published_at"])
+    record["fetched_day"] = words.day_month_year_time(record["fetched_at"]) or record["fetched_at"]
     record["author_links"] = [
         {"name": name, "id": author_id}
         for name, author_id in conn.execute(
