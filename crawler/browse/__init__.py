@@ -210,7 +210,7 @@ def render_cell(row: Any, value: Any, column: str, table: str | None, database: 
 # --------------------------------------------------------------------------- facets and filters
 
 
-class LinkFacet(Facet):  # type: ignore[misc]
+class LinkFacet(Facet):
     """Facets of the articles table counted through the link tables (fast at 200,000 articles),
     with words for labels. Config: ``{"hbdt": "authors"}``; URL: ``?_facet_hbdt=authors``."""
 
