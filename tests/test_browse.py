@@ -315,3 +315,29 @@ def test_run_search_exact_marks(archive_path: Path, query: str, exact: bool, exp
         hits = run_search(conn, query, exact_marks=exact)
     ids = sorted(int(h["url"].split("/")[4]) for h in hits)
     assert ids == expected
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/archive/articles.json?_search=dang+bo&_sort=rank",
+        "/archive/articles.json?_search=dang+bo&_sort_desc=rank",
+        "/archive/articles?_search=dang+bo&_sort=rank",
+        "/archive/articles?_search=dang+bo&_sort=rank&_raw=1",
+        "/archive/articles.csv?_search=dang+bo&_sort=rank",
+        "/archive/articles.json?_sort=rank",
+    ],
+)
+def test_sort_by_relevance_never_fails(base: str, path: str) -> None:
+    status, _, body = get(base + path)
+    assert status == 200, body[:300]
+    assert "lacson" in body or "Lạc Sơn tích cực" in body
+
+
+def test_search_json_is_ranked(base: str) -> None:
+    data = get_json(f"{base}/archive/articles.json?_search=dang+bo&_sort=rank")
+    assert data["ok"] is True and data["query"] == "dang bo"
+    assert data["rows"][0]["url"] == f"{SITE}/11/140123/lacson.htm"
+    assert "[Đảng bộ]" in data["rows"][0]["snippet"]
+    status, _, body = get(f"{base}/-/hbdt/archive/search.json?q=%22")
+    assert status == 400 and "no word to search" in body

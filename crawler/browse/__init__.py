@@ -45,7 +45,9 @@ DEFAULT_COLUMNS: tuple[str, ...] = ("published_at", "title", "authors", "distric
 """The articles listing's columns unless the URL chooses others."""
 RAW_ARG = "_raw"
 """``?_raw=1`` keeps datasette's own page (the row as a table, the table with datasette's search)."""
-_ARTICLES_PATH_RE = re.compile(r"^/(?P<db>[^/]+)/articles(?:/(?P<row>\d+))?$")
+_ARTICLES_PATH_RE = re.compile(r"^/(?P<db>[^/]+)/articles(?:(?P<ext>\.json|\.csv)|/(?P<row>\d+))?$")
+_RANK_SORTS = {("_sort", "rank"), ("_sort_desc", "rank")}
+"""Sorting the table by relevance, which datasette answers with HTTP 500 ("Cannot sort table by rank")."""
 
 _archives: dict[str, bool] = {}
 _metadata_cache: dict[str, Any] = {}
@@ -131,14 +133,22 @@ def asgi_wrapper(datasette: Any) -> Callable[[Any], Any]:
             db = urllib.parse.unquote(m.group("db"))
             pairs = _query_pairs(scope)
             keys = {k for k, _ in pairs}
-            if RAW_ARG in keys:
+            search = next((v for k, v in pairs if k == "_search"), "").strip()
+            by_rank = any(pair in _RANK_SORTS for pair in pairs)
+            if by_rank and search and m.group("ext") == ".json":
+                target = datasette.urls.path(f"/-/hbdt/{urllib.parse.quote(db)}/search.json?" + urllib.parse.urlencode({"q": search}))
+                await _redirect(target)(receive, send)
+                return
+            if by_rank:  # otherwise datasette's default order rather than an error
+                pairs = [pair for pair in pairs if pair not in _RANK_SORTS]
+                scope = {**scope, "query_string": urllib.parse.urlencode(pairs).encode("latin-1")}
+            if RAW_ARG in keys or m.group("ext"):
                 await app(scope, receive, send)
                 return
             if m.group("row"):
                 target = datasette.urls.path(f"/-/hbdt/{urllib.parse.quote(db)}/article/{m.group('row')}")
                 await _redirect(target)(receive, send)
                 return
-            search = next((v for k, v in pairs if k == "_search"), "").strip()
             if search:
                 target = datasette.urls.path(f"/-/hbdt/{urllib.parse.quote(db)}/search?" + urllib.parse.urlencode({"q": search}))
                 await _redirect(target)(receive, send)
@@ -419,6 +429,24 @@ async def search_page(datasette: Any, request: Any) -> Response:
     return await _page(datasette, request, "hbdt_search.html", context)
 
 
+async def search_json(datasette: Any, request: Any) -> Response:
+    """``/-/hbdt/DB/search.json?q=...&limit=N``: the ranked hits as JSON (as ``hbdt search --json``,
+    plus ``id`` and ``rank``); a query with nothing to search gives HTTP 400 and one message."""
+    found = _database(datasette, request)
+    if found is None:
+        return Response.json({"ok": False, "error": "no hbdt archive of that name"}, status=404)
+    _, db = found
+    query = request.args.get("q") or ""
+    raw_limit = request.args.get("limit") or ""
+    limit = min(int(raw_limit), 1000) if raw_limit.isdigit() else pages.SEARCH_LIMIT
+    try:
+        hits = await db.execute_fn(lambda conn: pages.search(conn, query, limit))
+    except QueryError as exc:
+        return Response.json({"ok": False, "error": str(exc)}, status=400)
+    keys = ("id", "url", "title", "published_at", "snippet", "rank")
+    return Response.json({"ok": True, "query": query, "rows": [{k: h[k] for k in keys} for h in hits]})
+
+
 async def article_page(datasette: Any, request: Any) -> Response:
     found = _database(datasette, request)
     if found is None:
@@ -478,6 +506,7 @@ def register_routes() -> list[tuple[str, Callable[..., Awaitable[Response]]]]:
     prefix = r"^/-/hbdt/(?P<db>[^/]+)"
     return [
         (prefix + r"/search$", search_page),
+        (prefix + r"/search\.json$", search_json),
         (prefix + r"/article/(?P<id>\d+)$", article_page),
         (prefix + r"/unit/(?P<id>\d+)$", unit_page),
         (prefix + r"/author$", author_page),

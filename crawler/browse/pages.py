@@ -185,6 +185,9 @@ def search(conn: sqlite3.Connection, query: str, limit: int = SEARCH_LIMIT) -> l
     hits = run_search(conn, query, limit=limit, marks=(_MARK_OPEN, _MARK_CLOSE), exact_marks=True)
     if not hits:
         return []
+    for hit in hits:
+        hit["snippet_html"] = highlighted(hit["snippet"])
+        hit["snippet"] = hit["snippet"].replace(_MARK_OPEN, "[").replace(_MARK_CLOSE, "]")
     urls = [h["url"] for h in hits]
     sql = (
         "select a.url, a.id, a.is_congress, (select group_concat(au.name, ', ') from article_authors x "
@@ -196,6 +199,5 @@ def search(conn: sqlite3.Connection, query: str, limit: int = SEARCH_LIMIT) -> l
     for position, hit in enumerate(hits, 1):
         row_id, congress, authors = extra.get(hit["url"], (None, None, None))
         out.append({**hit, "position": position, "id": row_id, "date": words.day_month_year(hit["published_at"]),
-                    "congress": words.congress_word(congress), "authors": authors,
-                    "snippet_html": highlighted(hit["snippet"])})
+                    "congress": words.congress_word(congress), "authors": authors})
     return out
