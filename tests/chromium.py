@@ -26,6 +26,8 @@ FLAGS = (
     "--disable-sync",
     "--hide-scrollbars",
     "--remote-debugging-pipe",
+    # only loopback: every other host name fails to resolve (article images link the live site)
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
 )
 TIMEOUT = 30.0
 

@@ -341,3 +341,18 @@ def test_search_json_is_ranked(base: str) -> None:
     assert "[Đảng bộ]" in data["rows"][0]["snippet"]
     status, _, body = get(f"{base}/-/hbdt/archive/search.json?q=%22")
     assert status == 400 and "no word to search" in body
+
+
+@pytest.mark.parametrize(("limit", "shown"), [("1", 1), ("2", 2), ("0", 3), ("abc", 3)])
+def test_search_page_limit(base: str, limit: str, shown: int) -> None:
+    _, _, html = get(f"{base}/-/hbdt/archive/search?" + urllib.parse.urlencode({"q": "dai hoi OR mai", "limit": limit}))
+    assert len(titles_in(html)) == shown
+    assert ("More results" in html) is (shown < 3)
+
+
+def test_units_table_in_words(base: str) -> None:
+    status, _, html = get(f"{base}/archive/units")
+    assert status == 200
+    assert '<span title="huyen">huyện (district)</span>' in html
+    assert '<span title="dang-bo">đảng bộ (Party organisation)</span>' in html
+    assert re.search(r'href="/-/hbdt/archive/unit/\d+">Đảng bộ huyện Lạc Sơn</a>', html)

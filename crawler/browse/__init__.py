@@ -412,16 +412,20 @@ async def search_page(datasette: Any, request: Any) -> Response:
         return await _not_found(datasette, request, "No hbdt archive of that name.")
     name, db = found
     query = (request.args.get("q") or "").strip()
+    raw_limit = request.args.get("limit") or ""
+    limit = min(int(raw_limit), pages.MAX_SEARCH_LIMIT) if raw_limit.isdigit() and int(raw_limit) > 0 else pages.SEARCH_LIMIT
     hits: list[dict[str, Any]] = []
     error = None
     if query:
         try:
-            hits = await db.execute_fn(lambda conn: pages.search(conn, query))
+            hits = await db.execute_fn(lambda conn: pages.search(conn, query, limit))
         except QueryError as exc:
             error = str(exc)
     context = {
         "database": name, "query": query, "hits": hits, "error": error,
-        "limit": pages.SEARCH_LIMIT,
+        "limit": limit,
+        "more_url": datasette.urls.path(f"/-/hbdt/{urllib.parse.quote(name)}/search?")
+        + urllib.parse.urlencode({"q": query, "limit": min(limit * 4, pages.MAX_SEARCH_LIMIT)}),
         "table_url": datasette.urls.table(name, "articles") + "?" + urllib.parse.urlencode({"_search": query, RAW_ARG: 1}),
         "csv_url": datasette.urls.table(name, "articles", format="csv") + "?" + urllib.parse.urlencode({"_search": query}),
         "base": datasette.urls.path(f"/-/hbdt/{urllib.parse.quote(name)}"),
@@ -438,7 +442,7 @@ async def search_json(datasette: Any, request: Any) -> Response:
     _, db = found
     query = request.args.get("q") or ""
     raw_limit = request.args.get("limit") or ""
-    limit = min(int(raw_limit), 1000) if raw_limit.isdigit() else pages.SEARCH_LIMIT
+    limit = min(int(raw_limit), pages.MAX_SEARCH_LIMIT) if raw_limit.isdigit() else pages.SEARCH_LIMIT
     try:
         hits = await db.execute_fn(lambda conn: pages.search(conn, query, limit))
     except QueryError as exc:

@@ -17,6 +17,7 @@ from crawler.search import run_search
 WAYBACK = "https://web.archive.org/web/{stamp}/{url}"
 SITE_NAME = "Báo Hòa Bình điện tử"
 SEARCH_LIMIT = 50
+MAX_SEARCH_LIMIT = 1000
 ENTITY_LIMIT = 500
 _PARAGRAPH_RE = re.compile(r"\n\s*\n")
 _MARK_OPEN, _MARK_CLOSE = "\x02", "\x03"
