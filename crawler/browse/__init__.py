@@ -153,9 +153,12 @@ def asgi_wrapper(datasette: Any) -> Callable[[Any], Any]:
                 target = datasette.urls.path(f"/-/hbdt/{urllib.parse.quote(db)}/search?" + urllib.parse.urlencode({"q": search}))
                 await _redirect(target)(receive, send)
                 return
-            if not keys & {"_col", "_nocol"}:
-                extra = urllib.parse.urlencode([("_col", c) for c in DEFAULT_COLUMNS])
+            added = [] if keys & {"_col", "_nocol"} else [("_col", c) for c in DEFAULT_COLUMNS]
+            if "_nosuggest" not in keys:  # suggestions are not shown (CSS) and cost seconds at 200,000 rows
+                added.append(("_nosuggest", "1"))
+            if added:
                 qs = scope.get("query_string", b"").decode("latin-1")
+                extra = urllib.parse.urlencode(added)
                 scope = {**scope, "query_string": ((qs + "&" if qs else "") + extra).encode("latin-1")}
             await app(scope, receive, send)
 
