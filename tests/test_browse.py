@@ -356,3 +356,22 @@ def test_units_table_in_words(base: str) -> None:
     assert '<span title="huyen">huyện (district)</span>' in html
     assert '<span title="dang-bo">đảng bộ (Party organisation)</span>' in html
     assert re.search(r'href="/-/hbdt/archive/unit/\d+">Đảng bộ huyện Lạc Sơn</a>', html)
+
+
+@pytest.mark.parametrize(
+    ("params", "ranked_page"),
+    [
+        ({"_search": "mai chau"}, True),
+        ({"_search": "mai chau", "_size": "5"}, True),
+        ({"_search": "mai chau", "_sort_desc": "published_at"}, False),
+        ({"_search": "mai chau", "is_congress": "1"}, False),
+        ({"_search": "mai chau", "_author": "Việt Lâm"}, False),
+    ],
+)
+def test_search_with_filters_stays_in_the_table(base: str, params: dict[str, str], ranked_page: bool) -> None:
+    status, _, html = get(f"{base}/archive/articles?" + urllib.parse.urlencode(params))
+    assert status == 200
+    assert ("hbdt-hits" in html) is ranked_page
+    if not ranked_page:  # the slim table, filtered
+        assert re.findall(r'<th class="col-([a-z_]+)"', html) == ["id", *pages_columns()]
+        assert "Mai Châu tổng kết công tác chuẩn bị đại hội" in html

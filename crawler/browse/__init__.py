@@ -46,6 +46,8 @@ DEFAULT_COLUMNS: tuple[str, ...] = ("published_at", "title", "authors", "distric
 RAW_ARG = "_raw"
 """``?_raw=1`` keeps datasette's own page (the row as a table, the table with datasette's search)."""
 _ARTICLES_PATH_RE = re.compile(r"^/(?P<db>[^/]+)/articles(?:(?P<ext>\.json|\.csv)|/(?P<row>\d+))?$")
+_SEARCH_ONLY_ARGS = {"_search", "_col", "_nocol", "_nosuggest", "_size", "_searchmode"}
+"""A table request with only these arguments is a plain search: it goes to the ranked search page."""
 _RANK_SORTS = {("_sort", "rank"), ("_sort_desc", "rank")}
 """Sorting the table by relevance, which datasette answers with HTTP 500 ("Cannot sort table by rank")."""
 
@@ -149,7 +151,7 @@ def asgi_wrapper(datasette: Any) -> Callable[[Any], Any]:
                 target = datasette.urls.path(f"/-/hbdt/{urllib.parse.quote(db)}/article/{m.group('row')}")
                 await _redirect(target)(receive, send)
                 return
-            if search:
+            if search and not keys - _SEARCH_ONLY_ARGS:  # with filters or a sort, stay in the table
                 target = datasette.urls.path(f"/-/hbdt/{urllib.parse.quote(db)}/search?" + urllib.parse.urlencode({"q": search}))
                 await _redirect(target)(receive, send)
                 return
@@ -429,7 +431,9 @@ async def search_page(datasette: Any, request: Any) -> Response:
         "limit": limit,
         "more_url": datasette.urls.path(f"/-/hbdt/{urllib.parse.quote(name)}/search?")
         + urllib.parse.urlencode({"q": query, "limit": min(limit * 4, pages.MAX_SEARCH_LIMIT)}),
-        "table_url": datasette.urls.table(name, "articles") + "?" + urllib.parse.urlencode({"_search": query, RAW_ARG: 1}),
+        "table_url": datasette.urls.table(name, "articles") + "?" + urllib.parse.urlencode(
+            {"_search": query, "_sort_desc": "published_at"}
+        ),
         "csv_url": datasette.urls.table(name, "articles", format="csv") + "?" + urllib.parse.urlencode({"_search": query}),
         "base": datasette.urls.path(f"/-/hbdt/{urllib.parse.quote(name)}"),
     }
