@@ -375,3 +375,11 @@ def test_search_with_filters_stays_in_the_table(base: str, params: dict[str, str
     if not ranked_page:  # the slim table, filtered
         assert re.findall(r'<th class="col-([a-z_]+)"', html) == ["id", *pages_columns()]
         assert "Mai Châu tổng kết công tác chuẩn bị đại hội" in html
+
+
+def test_author_page_links_filtered_table(base: str) -> None:
+    _, _, html = get(f"{base}/-/hbdt/archive/author?" + urllib.parse.urlencode({"name": "Thu Hằng"}))
+    link = re.search(r'href="([^"]+)">These articles in the table', html)
+    assert link is not None
+    data = get_json(base + link.group(1).replace("&amp;", "&").replace("/archive/articles?", "/archive/articles.json?_shape=objects&"))
+    assert sorted(r["article_id"] for r in data["rows"]) == [140124, 140125]

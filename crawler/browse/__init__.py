@@ -485,7 +485,9 @@ async def _entity_page(datasette: Any, request: Any, load: Callable[[sqlite3.Con
     if entity is None:
         return await _not_found(datasette, request, f"No {what} in {name}.")
     context = {"database": name, "e": entity, "base": datasette.urls.path(f"/-/hbdt/{urllib.parse.quote(name)}"),
-               "limit": pages.ENTITY_LIMIT}
+               "limit": pages.ENTITY_LIMIT, "table_url": None}
+    if entity.get("filter"):
+        context["table_url"] = datasette.urls.table(name, "articles") + "?" + urllib.parse.urlencode([entity["filter"]])
     return await _page(datasette, request, "hbdt_entity.html", context)
 
 

@@ -139,7 +139,7 @@ def unit(conn: sqlite3.Connection, unit_id: int) -> dict[str, Any] | None:
                   ("Place (before 2025)", place or None), ("Place (after 2025)", new_place or None),
                   ("Articles", total)],
         "articles": _listing(conn, "select article_id from article_units where unit_id = ?", [unit_id]),
-        "total": total,
+        "total": total, "filter": ("_unit", str(unit_id)),
     }
 
 
@@ -152,7 +152,7 @@ def author(conn: sqlite3.Connection, author_id: int) -> dict[str, Any] | None:
     return {
         "kind_of_page": "Author", "name": row[1], "facts": [("Articles", total)],
         "articles": _listing(conn, "select article_id from article_authors where author_id = ?", [author_id]),
-        "total": total,
+        "total": total, "filter": ("_author", row[1]),
     }
 
 
