@@ -383,3 +383,20 @@ def test_author_page_links_filtered_table(base: str) -> None:
     assert link is not None
     data = get_json(base + link.group(1).replace("&amp;", "&").replace("/archive/articles?", "/archive/articles.json?_shape=objects&"))
     assert sorted(r["article_id"] for r in data["rows"]) == [140124, 140125]
+
+
+@pytest.mark.parametrize(
+    ("params", "districts", "levels"),
+    [
+        ({"is_congress": "1"}, {"Huyện Lạc Sơn": 1, "Huyện Mai Châu": 1}, {"huyện (district)": 2}),
+        ({"_author": "Thu Hằng"}, {}, {}),
+        ({"_district": "Huyện Mai Châu"}, {"Huyện Mai Châu": 1}, {"huyện (district)": 1}),
+        ({"_search": "lac son"}, {"Huyện Lạc Sơn": 1}, {"huyện (district)": 1}),
+    ],
+)
+def test_list_facets_follow_filters(
+    base: str, params: dict[str, str], districts: dict[str, int], levels: dict[str, int]
+) -> None:
+    data = get_json(f"{base}/archive/articles.json?" + urllib.parse.urlencode(params))
+    assert facet(data, "districts") == districts
+    assert facet(data, "unit_levels") == levels

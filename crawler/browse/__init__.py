@@ -231,6 +231,10 @@ class LinkFacet(Facet):
 
     type = "hbdt"
 
+    # unit_levels and districts: the articles' JSON lists (kept by the writer, indexed) counted per
+    # distinct list, then per value in Python: an index-only scan of a few hundred lists at most
+    COMBOS = "select {column} as combo, count(*) as count from {source} group by {column}"
+
     # name → (SQL counting articles per value; {restrict} is empty or "and x.article_id in (...)",
     #         the URL argument that filters by a value)
     QUERIES: dict[str, tuple[str, str]] = {
@@ -246,18 +250,8 @@ class LinkFacet(Facet):
             "order by count desc, label limit {limit}",
             "_unit",
         ),
-        "unit_levels": (
-            "select u.level as value, u.level as label, count(distinct x.article_id) as count from units u "
-            "join article_units x on x.unit_id = u.id where u.level is not null {restrict} group by u.level "
-            "order by count desc, value limit {limit}",
-            "_level",
-        ),
-        "districts": (
-            "select u.district as value, u.district as label, count(distinct x.article_id) as count from units u "
-            "join article_units x on x.unit_id = u.id where u.district is not null {restrict} group by u.district "
-            "order by count desc, value limit {limit}",
-            "_district",
-        ),
+        "unit_levels": (COMBOS, "_level"),
+        "districts": (COMBOS, "_district"),
         "month": (
             "select month as value, month as label, count(*) as count from articles x "
             "where month is not null {restrict_id} group by month order by month desc limit {limit}",
@@ -297,6 +291,16 @@ class LinkFacet(Facet):
         column_sql = "x.id" if column == "id" else "x.article_id"
         return f"and {column_sql} in (select id from ({self.sql}))"
 
+    @staticmethod
+    def _expand(rows: Any, limit: int) -> list[dict[str, Any]]:
+        """Counts per distinct JSON list → counts per value, most first (then by value)."""
+        counts: dict[str, int] = {}
+        for row in rows:
+            for value in words.json_list(row["combo"]):
+                counts[value] = counts.get(value, 0) + row["count"]
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        return [{"value": v, "label": v, "count": c} for v, c in ranked]
+
     async def facet_results(self) -> tuple[list[dict[str, Any]], list[str]]:
         results: list[dict[str, Any]] = []
         timed_out: list[str] = []
@@ -310,9 +314,13 @@ class LinkFacet(Facet):
             if name not in self.QUERIES:
                 continue
             template, arg = self.QUERIES[name]
-            sql = template.format(
-                restrict=self._restrict("article_id"), restrict_id=self._restrict("id"), limit=size + 1
-            )
+            if template is self.COMBOS:
+                filtered = bool(self._restrict("id"))
+                sql = template.format(column=name, source=f"({self.sql})" if filtered else "articles")
+            else:
+                sql = template.format(
+                    restrict=self._restrict("article_id"), restrict_id=self._restrict("id"), limit=size + 1
+                )
             try:
                 rows = await self.ds.execute(
                     self.database, sql, self.params, truncate=False,
@@ -323,9 +331,10 @@ class LinkFacet(Facet):
                     log.warning("hbdt facet %s failed: %s", name, exc)
                 timed_out.append(name)
                 continue
+            found = rows.rows if template is not self.COMBOS else self._expand(rows.rows, size + 1)
             label_of = self.LABELS.get(name)
             values = []
-            for row in rows.rows[:size]:
+            for row in found[:size]:
                 value = row["value"]
                 selected = (arg, str(value)) in pairs
                 toggle = (path_with_removed_args if selected else path_with_added_args)(self.request, {arg: str(value)})
@@ -345,7 +354,7 @@ class LinkFacet(Facet):
                 "results": values,
                 "hideable": source_and_config["source"] != "metadata",
                 "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet_hbdt": name})),
-                "truncated": len(rows.rows) > size,
+                "truncated": len(found) > size,
             })
         return results, timed_out
 
