@@ -17,6 +17,7 @@ installed hbdt makes any datasette load it. For every database that is an hbdt a
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import re
@@ -79,8 +80,6 @@ def archive_names(datasette: Any) -> list[str]:
 
 
 def _shipped_database_metadata() -> dict[str, Any]:
-    if not _metadata_cache:
-        _metadata_cache.update(json.loads(METADATA_FILE.read_text(encoding="utf-8")))
     return dict(_metadata_cache["databases"][METADATA_DB_KEY])
 
 
@@ -90,11 +89,12 @@ def get_metadata(datasette: Any, key: Any, database: Any, table: Any) -> dict[st
     names = archive_names(datasette)
     if not names:
         return {}
-    shipped = json.loads(METADATA_FILE.read_text(encoding="utf-8")) if not _metadata_cache else _metadata_cache
-    _metadata_cache.update(shipped)
+    if not _metadata_cache:
+        _metadata_cache.update(json.loads(METADATA_FILE.read_text(encoding="utf-8")))
     top = {k: v for k, v in _metadata_cache.items() if k != "databases"}
     top.pop("extra_css_urls", None)  # the plugin adds its own stylesheet
-    return {**top, "databases": {name: _shipped_database_metadata() for name in names}}
+    # a copy: datasette merges other metadata into what it is given
+    return copy.deepcopy({**top, "databases": {name: _shipped_database_metadata() for name in names}})
 
 
 @hookimpl
