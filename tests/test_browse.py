@@ -75,7 +75,7 @@ def titles_in(html: str) -> list[str]:
 
 def test_plugin_is_loaded_by_plain_datasette(base: str) -> None:
     plugins = get_json(f"{base}/-/plugins.json")
-    assert [p["name"] for p in plugins] == ["hbdt"]
+    assert "hbdt" in [p["name"] for p in plugins]
     status, ctype, css = get(f"{base}/-/static-plugins/hbdt/browse.css")
     assert status == 200 and ".col-folded_terms" in css
 

@@ -110,3 +110,22 @@ def test_article_page_shows_body_and_original_link(base: str, browser: Browser, 
     assert original.endswith(".htm") and "/-/" not in original
     first_link = browser.evaluate("[...document.querySelectorAll('a')].find(a => a.innerText == 'Original page').getBoundingClientRect().top")
     assert first_link < HEIGHT  # the way to the source is on the first screen
+
+
+CHARTS_MODULE = "crawler.datasette_charts"
+
+
+def test_charts_page_renders_svg(base: str, browser: Browser, artefacts: Path) -> None:
+    """h12-export's charts page (``/-/hbdt-charts``), when that plugin is in the tree."""
+    import importlib.util
+
+    if importlib.util.find_spec(CHARTS_MODULE) is None:
+        pytest.skip(f"{CHARTS_MODULE} (the charts page) is not in this tree")
+    browser.open(f"{base}/-/hbdt-charts")
+    shoot(browser, artefacts, "charts")
+    sizes = browser.evaluate(
+        "[...document.querySelectorAll('svg')].map(s => { const r = s.getBoundingClientRect();"
+        " return [r.width, r.height, s.querySelectorAll('rect, path, circle, line, polyline').length]; })"
+    )
+    assert sizes, "no SVG on the charts page"
+    assert any(w > 100 and h > 50 and marks > 0 for w, h, marks in sizes)
