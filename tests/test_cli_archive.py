@@ -233,8 +233,10 @@ def test_serve_metadata_and_command(tmp_path: Path) -> None:
     assert list(meta["databases"]) == ["my-archive"]
     tables = meta["databases"]["my-archive"]["tables"]
     assert tables["articles"]["sort_desc"] == "published_at"
-    assert {"category_id", "is_congress", "month"} <= {f for f in tables["articles"]["facets"] if isinstance(f, str)}
-    assert {"authors", "units", "unit_levels"} <= {f["array"] for f in tables["articles"]["facets"] if isinstance(f, dict)}
+    # issue 12: every default facet counts through the link tables (the hbdt plugin's facet type)
+    assert {"category_id", "is_congress", "month", "authors", "units", "unit_levels", "districts"} == {
+        f["hbdt"] for f in tables["articles"]["facets"]
+    }
     queries = meta["databases"]["my-archive"]["queries"]
     assert {q["title"] for q in queries.values()} >= {
         "Articles naming a unit", "An author's articles", "Coverage by district and month",
