@@ -47,7 +47,7 @@ from crawler.urls import SITE_HOST, canonical_url
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 VN_TZ = timezone(timedelta(hours=7))
 BUSY_TIMEOUT_MS = 30_000
 PAGE_SIZE = 16_384
@@ -156,6 +156,8 @@ CREATE INDEX IF NOT EXISTS idx_articles_category_id ON articles(category_id);
 CREATE INDEX IF NOT EXISTS idx_articles_is_congress ON articles(is_congress, published_at);
 CREATE INDEX IF NOT EXISTS idx_articles_unit_levels ON articles(unit_levels);
 CREATE INDEX IF NOT EXISTS idx_articles_districts ON articles(districts);
+CREATE INDEX IF NOT EXISTS idx_articles_facets
+    ON articles(is_congress, month, category_id, unit_levels, districts);
 
 CREATE TABLE IF NOT EXISTS authors (
     id INTEGER PRIMARY KEY,

@@ -253,18 +253,18 @@ class LinkFacet(Facet):
         "unit_levels": (COMBOS, "_level"),
         "districts": (COMBOS, "_district"),
         "month": (
-            "select month as value, month as label, count(*) as count from articles x "
-            "where month is not null {restrict_id} group by month order by month desc limit {limit}",
+            "select month as value, month as label, count(*) as count from {source} "
+            "where month is not null group by month order by month desc limit {limit}",
             "month",
         ),
         "is_congress": (
-            "select is_congress as value, is_congress as label, count(*) as count from articles x "
-            "where 1 {restrict_id} group by is_congress order by count desc limit {limit}",
+            "select is_congress as value, is_congress as label, count(*) as count from {source} "
+            "group by is_congress order by count desc limit {limit}",
             "is_congress",
         ),
         "category_id": (
-            "select category_id as value, category_id as label, count(*) as count from articles x "
-            "where category_id is not null {restrict_id} group by category_id order by count desc limit {limit}",
+            "select category_id as value, category_id as label, count(*) as count from {source} "
+            "where category_id is not null group by category_id order by count desc limit {limit}",
             "category_id",
         ),
     }
@@ -284,12 +284,13 @@ class LinkFacet(Facet):
         "category_id": words.category_name,
     }
 
-    def _restrict(self, column: str) -> str:
-        """The clause limiting the count to the rows on the page's filtered table ('' when none)."""
-        if " where " not in f" {self.sql.lower()} ".replace("\n", " "):
-            return ""
-        column_sql = "x.id" if column == "id" else "x.article_id"
-        return f"and {column_sql} in (select id from ({self.sql}))"
+    def _filtered(self) -> bool:
+        """Whether the page's table is filtered (else the counts are over the whole table)."""
+        return " where " in f" {self.sql.lower()} ".replace("\n", " ")
+
+    def _restrict(self) -> str:
+        """The clause limiting link-table counts to the page's filtered rows ('' when unfiltered)."""
+        return f"and x.article_id in (select id from ({self.sql}))" if self._filtered() else ""
 
     @staticmethod
     def _expand(rows: Any, limit: int) -> list[dict[str, Any]]:
@@ -314,13 +315,12 @@ class LinkFacet(Facet):
             if name not in self.QUERIES:
                 continue
             template, arg = self.QUERIES[name]
+            # the page's filtered rows, or the whole table (index-only scans of the facet indexes)
+            source = f"({self.sql})" if self._filtered() else "articles"
             if template is self.COMBOS:
-                filtered = bool(self._restrict("id"))
-                sql = template.format(column=name, source=f"({self.sql})" if filtered else "articles")
+                sql = template.format(column=name, source=source)
             else:
-                sql = template.format(
-                    restrict=self._restrict("article_id"), restrict_id=self._restrict("id"), limit=size + 1
-                )
+                sql = template.format(restrict=self._restrict(), source=source, limit=size + 1)
             try:
                 rows = await self.ds.execute(
                     self.database, sql, self.params, truncate=False,
