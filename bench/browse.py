@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import socket
 import statistics
 import subprocess
@@ -128,6 +129,9 @@ def timed(url: str, repeat: int) -> tuple[float, dict[str, Any]]:
         status, body = fetch(url)
         times.append(time.perf_counter() - started)
     info: dict[str, Any] = {"status": status}
+    if ".json" not in url and status == 200:
+        timed_out = re.search(rb"These facets timed out: ([^<]*)", body)
+        info["timed_out"] = timed_out.group(1).decode().split(", ") if timed_out else []
     if ".json" in url and status == 200:
         data = json.loads(body)
         info["timed_out"] = data.get("facets_timed_out", [])
@@ -160,6 +164,8 @@ def pages_to_time(row: int) -> list[tuple[str, str, str]]:
         ("articles page (JSON, hbdt: 7 default facets)", "articles.json", "articles.json"),
         ("congress only (HTML)", "articles?is_congress=1", "articles?is_congress=1"),
         ("one author (HTML)", "articles?" + q(authors__arraycontains=author), "articles?" + q(_author=author)),
+        ("district-level units, congress (HTML)", "articles?" + q(unit_levels__arraycontains="huyen", is_congress="1"),
+         "articles?" + q(_level="huyen", is_congress="1")),
         ("search 'dang bo' (HTML)", "articles?" + q(_search="dang bo"), "articles?" + q(_search="dang bo")),
         ("one article (HTML)", f"articles/{row}", f"articles/{row}"),
     ]
