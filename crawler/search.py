@@ -330,6 +330,18 @@ def _exact_term_re(term: Term) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)" + words + ("" if term.prefix else r"(?!\w)"), re.IGNORECASE)
 
 
+def _exact_phrase_re(parsed: ParsedQuery) -> re.Pattern[str] | None:
+    """The query's words side by side with their marks as typed (see :func:`whole_phrase`)."""
+    phrase = whole_phrase(parsed)
+    if phrase is None:
+        return None
+    terms = parsed.clauses[0]
+    if not all(t.exact for t in terms):
+        return None
+    phrase.exact = [tok for t in terms for tok in t.exact]
+    return _exact_term_re(phrase)
+
+
 def exact_filter(parsed: ParsedQuery) -> Callable[[str], bool]:
     """A test of an article's text (title, lead and body joined): does some clause of the query
     occur in it with every word's marks as typed (case ignored)?"""
@@ -526,18 +538,19 @@ def run_search(
         rows = _article_rows(conn, found)
     else:
         keep = exact_filter(parsed)
+        side_by_side = _exact_phrase_re(parsed)
         ask = max(limit * 4, 50)
         while True:
             candidates = _ranked(conn, parsed, ask)
             rows = _article_rows(conn, candidates)
-            found = [
-                (article, rank) for article, rank in candidates
-                if keep(" \n".join(part or "" for part in rows[article][1:2] + rows[article][3:]))
-            ]
+            texts = {a: " \n".join(part or "" for part in rows[a][1:2] + rows[a][3:]) for a, _ in candidates}
+            found = [(article, rank) for article, rank in candidates if keep(texts[article])]
             if len(found) >= limit or len(candidates) < ask or ask >= EXACT_CANDIDATES:
-                found = found[:limit]
                 break
             ask = min(ask * 4, EXACT_CANDIDATES)
+        if side_by_side is not None:  # the index's phrase tier ignores marks: "Đảng bờ" is no "Đảng bộ"
+            found.sort(key=lambda item: side_by_side.search(texts[item[0]]) is None)  # stable
+        found = found[:limit]
     pattern = _highlight_re(parsed, exact=exact)
     hits = []
     for article, rank in found:

@@ -400,3 +400,20 @@ def test_list_facets_follow_filters(
     data = get_json(f"{base}/archive/articles.json?" + urllib.parse.urlencode(params))
     assert facet(data, "districts") == districts
     assert facet(data, "unit_levels") == levels
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Đảng bộ", ["b", "a"]),  # typed marks: "Đảng bờ" in a title is not the phrase
+        ("dang bo", ["a", "b"]),  # no marks: the title's "Đảng bờ" is the phrase, folded
+    ],
+)
+def test_exact_marks_rank_the_exact_phrase_first(tmp_path: Path, query: str, expected: list[str]) -> None:
+    database = archive.open_archive(tmp_path / "archive.db")
+    with archive.ArchiveWriter(database) as writer:
+        writer.add(ArticleRecord(url=f"{SITE}/11/1/a.htm", title="Đảng bờ sông Đà", body="Người dân trên bộ đi chợ."))
+        writer.add(ArticleRecord(url=f"{SITE}/11/2/b.htm", title="Tin tức trong tuần", body="Đảng bộ xã họp."))
+    hits = run_search(database.conn, query, exact_marks=True)
+    database.close()
+    assert [h["url"].rsplit("/", 1)[1].removesuffix(".htm") for h in hits] == expected
