@@ -417,3 +417,10 @@ def test_exact_marks_rank_the_exact_phrase_first(tmp_path: Path, query: str, exp
     hits = run_search(database.conn, query, exact_marks=True)
     database.close()
     assert [h["url"].rsplit("/", 1)[1].removesuffix(".htm") for h in hits] == expected
+
+
+@pytest.mark.parametrize(("extra", "suggested"), [({}, False), ({"_suggest": "1"}, True)])
+def test_json_skips_facet_suggestions_unless_asked(base: str, extra: dict[str, str], suggested: bool) -> None:
+    data = get_json(f"{base}/archive/articles.json?" + urllib.parse.urlencode({"_author": "Thu Hằng", **extra}))
+    assert sorted(r[data["columns"].index("article_id")] for r in data["rows"]) == [140124, 140125]
+    assert bool(data["suggested_facets"]) is suggested

@@ -106,7 +106,7 @@ def extra_css_urls(datasette: Any) -> list[str]:
 
 
 def _query_pairs(scope: dict[str, Any]) -> list[tuple[str, str]]:
-    return urllib.parse.parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    return urllib.parse.parse_qsl(scope.get("query_string", b"").decode("utf-8", "replace"), keep_blank_values=True)
 
 
 def _wants_html(scope: dict[str, Any]) -> bool:
@@ -143,6 +143,10 @@ def asgi_wrapper(datasette: Any) -> Callable[[Any], Any]:
                 return
             if by_rank:  # otherwise datasette's default order rather than an error
                 pairs = [pair for pair in pairs if pair not in _RANK_SORTS]
+                scope = {**scope, "query_string": urllib.parse.urlencode(pairs).encode("latin-1")}
+            if m.group("ext") == ".json" and not keys & {"_nosuggest", "_suggest"}:
+                # facet suggestions cost about 2 s at 200,000 articles; ?_suggest=1 asks for them
+                pairs.append(("_nosuggest", "1"))
                 scope = {**scope, "query_string": urllib.parse.urlencode(pairs).encode("latin-1")}
             if RAW_ARG in keys or m.group("ext"):
                 await app(scope, receive, send)
