@@ -320,7 +320,7 @@ def write_export(
 
 
 def _xlsx_text(text: str) -> str:
-    clean = _ILLEGAL_XML_RE.sub("\ufffd", text)
+    clean = _ILLEGAL_XML_RE.sub("\ufffd", text.replace("\r\n", "\n"))  # a spreadsheet line break is \n
     if len(clean) > XLSX_MAX_CELL:
         log.warning("xlsx: a cell of %d characters was cut to %d", len(clean), XLSX_MAX_CELL)
         clean = clean[: XLSX_MAX_CELL - 1] + "…"
@@ -395,18 +395,22 @@ def write_xlsx(
         header.append(cell)
     sheet.append(header)
     count = 0
-    for row in rows:
-        cells = []
-        for column in cols:
-            value, number_format = _xlsx_value(column, row[column])
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # text, even when it starts with "=": never a formula
-            if number_format:
-                cell.number_format = number_format
-            cells.append(cell)
-        sheet.append(cells)
-        count += 1
+    try:
+        for row in rows:
+            cells = []
+            for column in cols:
+                value, number_format = _xlsx_value(column, row[column])
+                cell = WriteOnlyCell(sheet, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # text, even when it starts with "=": never a formula
+                if number_format:
+                    cell.number_format = number_format
+                cells.append(cell)
+            sheet.append(cells)
+            count += 1
+    except BaseException:
+        sheet.close()  # ends openpyxl's half-written sheet stream cleanly before the error goes on
+        raise
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{count + 1}"
     book.save(out)
     return count
