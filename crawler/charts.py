@@ -221,7 +221,7 @@ def bar_chart_svg(
 
 def _horizontal_bars(labels: Sequence[str], values: Sequence[int], ticks: list[int], *, title: str, desc: str,
                      x_label: str, y_label: str, chart_id: str) -> str:
-    left, right, upper, lower = 120, 48, 36, 48
+    left, right, upper, lower = 120, 48, 46, 48
     row_h, plot_w = 26, 360
     plot_h = max(row_h, row_h * len(values))
     width, height = left + plot_w + right, upper + plot_h + lower
@@ -255,7 +255,7 @@ def heatmap_svg(data: ChartData, *, title: str, chart_id: str = "chart") -> str:
     totals = [(d, sum(data.grid.get((d, m), 0) for m in months)) for d in districts]
     desc = (f"Số bài theo huyện và tháng: {len(districts)} huyện, {len(months)} tháng, tối đa {peak} bài một ô. "
             + "; ".join(f"{d}: {n} bài" for d, n in totals) + "." if districts else "Không có bài nào.")
-    left, upper, lower, right = 170, 36, 78, 16
+    left, upper, lower, right = 170, 46, 78, 16
     cell_w, cell_h = (18 if len(months) <= 40 else 10), 20
     width = left + max(240, cell_w * len(months)) + right
     height = upper + cell_h * max(len(districts), 1) + lower
