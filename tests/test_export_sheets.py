@@ -483,3 +483,11 @@ def test_libreoffice_opens_the_xlsx(db_path: Path, tmp_path: Path) -> None:
     assert first[header.index("date")] == datetime(2019, 9, 1)  # still a date cell after LibreOffice
     assert isinstance(first[header.index("published_at")], datetime)
     assert date(2019, 9, 1) == first[header.index("published_at")].date()
+
+
+def test_xlsx_to_stdout(db_path: Path) -> None:
+    result = CliRunner().invoke(cli_archive.export, ["--db", str(db_path), "--format", "xlsx", "--congress-only"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0
+    sheet = openpyxl.load_workbook(io.BytesIO(result.stdout_bytes)).active
+    assert sheet is not None and sheet.max_row == 3  # header + two congress articles
