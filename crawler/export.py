@@ -377,6 +377,7 @@ def write_xlsx(
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ERROR_CODES
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -397,15 +398,17 @@ def write_xlsx(
     count = 0
     try:
         for row in rows:
-            cells = []
+            cells: list[Any] = []
             for column in cols:
                 value, number_format = _xlsx_value(column, row[column])
-                cell = WriteOnlyCell(sheet, value=value)
-                if isinstance(value, str):
-                    cell.data_type = "s"  # text, even when it starts with "=": never a formula
-                if number_format:
-                    cell.number_format = number_format
-                cells.append(cell)
+                if number_format or (isinstance(value, str) and (value.startswith("=") or value in ERROR_CODES)):
+                    cell = WriteOnlyCell(sheet, value=value)
+                    if isinstance(value, str):
+                        cell.data_type = "s"  # text, even "=..." or "#N/A": never a formula or an error
+                    if number_format:
+                        cell.number_format = number_format
+                    value = cell
+                cells.append(value)  # plain values are written as they are (numbers, text)
             sheet.append(cells)
             count += 1
     except BaseException:

@@ -43,7 +43,7 @@ ARTICLES: list[tuple[int, str | None, bool, list[str], list[Unit], str, str | No
          Unit("Đảng bộ huyện Lạc Sơn", "dang-bo", "huyen", 1, LAC_SON)],
         "=HYPERLINK(\"http://example.invalid\",\"bấm\")", "Dòng một\r\nDòng hai, có dấu phẩy",
     ),
-    (150003, None, False, [], [], "Bài không ghi ngày", None),
+    (150003, None, False, [], [], "Bài không ghi ngày", "#N/A"),
 ]
 
 
@@ -224,6 +224,7 @@ def test_xlsx_read_back(db_path: Path, tmp_path: Path) -> None:
     assert a["date"].number_format == export.XLSX_DATE_FORMAT
     assert a["month"].value == "2019-09"
     assert c["published_at"].value is None and c["date"].value is None
+    assert c["lead"].value == "#N/A" and c["lead"].data_type == "s"  # text, not an error value
     assert a["authors"].value == "Việt Lâm; Thu Hằng"
     assert a["districts"].value == "Huyện Lạc Sơn"
     assert b["title"].value == "=HYPERLINK(\"http://example.invalid\",\"bấm\")" and b["title"].data_type == "s"
