@@ -248,7 +248,7 @@ def parse_columns(text: str | None, per: str = "article") -> tuple[str, ...]:
         raise ExportError(f"--columns is empty; choose from: {','.join(allowed)}")
     unknown = [n for n in names if n not in allowed]
     if unknown:
-        where = "" if per == "unit" else " (unit columns need --per unit)"
+        where = " (unit columns need --per unit)" if per != "unit" and set(unknown) & set(UNIT_COLUMNS) else ""
         raise ExportError(
             f"--columns: unknown column {', '.join(repr(n) for n in unknown)}{where}; "
             f"choose from: {','.join(allowed)}"
