@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
+import shutil
 import sqlite3
+import subprocess
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -355,3 +358,40 @@ def test_datasette_links(db_path: Path, tmp_path: Path) -> None:
     assert "/-/hbdt-charts" in home  # the menu link
     assert "/-/hbdt-charts?db=archive" in arch
     assert "hbdt-charts?db=notes" not in notes  # not an hbdt archive: no link
+
+
+# -- rendered in a real browser (headless Chromium from Debian), where installed
+
+CHROMIUM = next((p for p in (shutil.which("chromium"), shutil.which("chromium-browser")) if p), None)
+
+PROBE = """<script>
+document.body.setAttribute('data-probe', JSON.stringify(
+  Array.from(document.querySelectorAll('svg.hbdt-chart')).map(function (svg) {
+    var box = svg.getBoundingClientRect();
+    var marks = Array.from(svg.querySelectorAll('rect.bar, rect.cell')).filter(function (r) {
+      var b = r.getBBox(); return b.width > 0 && b.height > 0 && Number(r.dataset.count) > 0; });
+    return {id: svg.id, width: box.width, height: box.height, drawn: marks.length};
+  })));
+</script>"""
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium)")
+def test_report_charts_render_in_chromium(db_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    assert run_report("--db", str(db_path), "--out", str(out)).exit_code == 0
+    probe = tmp_path / "probe.html"  # a copy with a measuring script; the report itself has none
+    probe.write_text(out.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    assert CHROMIUM is not None
+    base = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1366,900"]
+    dom = subprocess.run([*base, "--dump-dom", probe.as_uri()], capture_output=True, text=True, timeout=120,
+                         check=True).stdout
+    body = lxml.html.fromstring(dom).xpath("//body")[0]
+    charts_seen = json.loads(body.get("data-probe"))
+    month, grid, level = expected_counts(ExportFilters())
+    assert [c["id"] for c in charts_seen] == ["report-month", "report-district-month", "report-level"]
+    assert all(c["width"] > 200 and c["height"] > 100 for c in charts_seen)
+    assert [c["drawn"] for c in charts_seen] == [len(month), len(grid), len(level)]  # every non-zero mark drawn
+    shot = tmp_path / "report.png"  # kept as an artefact of the run
+    subprocess.run([*base, f"--screenshot={shot}", out.as_uri()], capture_output=True, timeout=120, check=True)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
