@@ -6,7 +6,9 @@ Registered as the ``hbdt_charts`` entry point of the ``datasette`` group, so it 
 * ``/-/hbdt-charts`` — the charts of every hbdt archive served (``?db=NAME`` for one), with a
   form for ``since``, ``until`` (``YYYY-MM-DD``) and ``congress=1``;
 * ``/-/hbdt-charts/<db>/<chart>.svg`` — one chart as ``image/svg+xml`` (``month``,
-  ``district_month``, ``level``), same query parameters.
+  ``district_month``, ``level``), same query parameters;
+* ``/-/hbdt-charts/<db>/report.html`` — the ``hbdt report`` page for the same filters, as a
+  download.
 
 A database counts as an hbdt archive when its ``articles`` table has ``month``, ``districts`` and
 ``unit_levels`` columns; others are left out (or answered with 404). The menu gets a
@@ -23,6 +25,7 @@ from datasette.utils.asgi import Response
 
 from crawler.charts import CHART_TITLES, coverage_charts
 from crawler.export import ExportError, ExportFilters, where_clause
+from crawler.report import render_report
 
 PATH = "/-/hbdt-charts"
 REQUIRED_COLUMNS = frozenset({"month", "districts", "unit_levels", "published_at", "is_congress"})
@@ -48,6 +51,7 @@ PAGE = """{% extends "base.html" %}
 {% for name, charts in archives %}
 <section class="hbdt-archive" data-database="{{ name }}">
 {% if archives|length > 1 %}<h2>{{ name }}</h2>{% endif %}
+<p><a class="hbdt-report" href="{{ path }}/{{ name }}/report.html{{ query }}">Tải báo cáo HTML (bản in, xem ngoại tuyến)</a></p>
 {% for key, svg in charts %}
 <figure id="{{ name }}-{{ key }}" aria-label="{{ titles[key] }}">{{ svg|safe }}
 <figcaption><a href="{{ path }}/{{ name }}/{{ key }}.svg{{ query }}">SVG</a></figcaption></figure>
@@ -136,11 +140,27 @@ async def chart_svg(datasette: Any, request: Any) -> Response:
     )
 
 
+async def report_html(datasette: Any, request: Any) -> Response:
+    """The self-contained coverage report of one archive, as a file to save."""
+    name = request.url_vars["database"]
+    try:
+        filters = filters_from(request.args)
+    except ExportError as exc:
+        return Response.text(str(exc), status=400)
+    if name not in await _archives(datasette, request, name):
+        return Response.text(f"no hbdt archive called {name!r}", status=404)
+    page = await datasette.get_database(name).execute_fn(lambda conn: render_report(conn, filters))
+    response = Response.html(page)
+    response.headers["content-disposition"] = f'attachment; filename="hbdt-report-{name}.html"'
+    return response
+
+
 @hookimpl
 def register_routes(datasette: Any) -> list[tuple[str, Any]]:
     return [
         (r"^/-/hbdt-charts$", charts_page),
         (r"^/-/hbdt-charts/(?P<database>[^/]+)/(?P<chart>[a-z_]+)\.svg$", chart_svg),
+        (r"^/-/hbdt-charts/(?P<database>[^/]+)/report\.html$", report_html),
     ]
 
 

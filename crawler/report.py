@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from crawler import __version__
-from crawler.charts import CHART_TITLES, coverage_charts, level_label
+from crawler.charts import (
+    CHART_TITLES,
+    articles_per_district_month,
+    articles_per_month,
+    coverage_charts,
+    level_label,
+)
 from crawler.export import ExportFilters, where_clause
 from crawler.timeutil import now_iso
 
@@ -148,6 +154,23 @@ def _range_text(filters: ExportFilters) -> str:
     return f"Từ {since} đến {until}"
 
 
+def _chart_tables(db: Any, filters: ExportFilters) -> list[str]:
+    """The charts' figures as tables (for screen readers, copying and print)."""
+    month = articles_per_month(db, filters)
+    grid = articles_per_district_month(db, filters)
+    totals = [(d, sum(grid.grid.get((d, m), 0) for m in grid.labels)) for d in grid.rows]
+    parts = ['<details id="chart-figures"><summary>Số liệu của biểu đồ</summary>',
+             '<table id="figures-month"><caption>Số bài theo tháng</caption><thead><tr><th>Tháng</th>'
+             '<th class="n">Số bài</th></tr></thead><tbody>']
+    parts += [f'<tr><td>{_e(m)}</td><td class="n">{n}</td></tr>' for m, n in zip(month.labels, month.values,
+                                                                                  strict=True)]
+    parts.append('</tbody></table><table id="figures-district"><caption>Số bài theo huyện</caption><thead><tr>'
+                 '<th>Huyện</th><th class="n">Số bài</th></tr></thead><tbody>')
+    parts += [f'<tr><td>{_e(d)}</td><td class="n">{n}</td></tr>' for d, n in totals]
+    parts.append("</tbody></table></details>")
+    return parts
+
+
 def render_report(db: Any, filters: ExportFilters, *, generated_at: str | None = None) -> str:
     """The whole report as one HTML document (UTF-8 text)."""
     stamp = generated_at or now_iso()
@@ -181,6 +204,7 @@ def render_report(db: Any, filters: ExportFilters, *, generated_at: str | None =
     ]
     for key in ("month", "district_month", "level"):
         parts.append(f'<figure id="chart-{key}" aria-label="{_e(CHART_TITLES[key])}">{charts[key]}</figure>')
+    parts += _chart_tables(db, filters)
     parts.append("</section>")
     parts.append('<section id="top-units"><h2>Đơn vị được nhắc đến nhiều nhất</h2>')
     parts.append('<table><thead><tr><th>Đơn vị</th><th>Cấp</th><th>Huyện</th><th class="n">Số bài</th></tr></thead><tbody>')

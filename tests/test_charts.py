@@ -254,6 +254,20 @@ def test_report_is_self_contained(db_path: Path, tmp_path: Path, args: list[str]
     assert doc.xpath("//html/@lang") == ["vi"]
 
 
+def test_report_figure_tables(db_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    assert run_report("--db", str(db_path), "--out", str(out), "--congress-only").exit_code == 0
+    doc = lxml.html.fromstring(out.read_text(encoding="utf-8"))
+    month, grid, _ = expected_counts(ExportFilters(congress_only=True))
+    rows = {r.xpath("td[1]/text()")[0]: int(r.xpath("td[2]/text()")[0]) for r in doc.xpath("//table[@id='figures-month']//tbody/tr")}
+    assert {k: v for k, v in rows.items() if v} == dict(month) and len(rows) == len(charts.month_span(min(month), max(month)))
+    districts = {r.xpath("td[1]/text()")[0]: int(r.xpath("td[2]/text()")[0]) for r in doc.xpath("//table[@id='figures-district']//tbody/tr")}
+    expected: Counter[str] = Counter()
+    for (d, _), n in grid.items():
+        expected[d] += n
+    assert districts == dict(expected)
+
+
 def test_report_top_units_and_authors(db_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "r.html"
     assert run_report("--db", str(db_path), "--out", str(out)).exit_code == 0
@@ -331,6 +345,18 @@ def test_datasette_chart_routes(db_path: Path, path: str, status: int, content_t
     if status == 200:
         root = parse(response.text.split("\n", 1)[1])
         assert marks(root, "bar")
+
+
+def test_datasette_report_download(db_path: Path, tmp_path: Path) -> None:
+    response = get(db_path, "/-/hbdt-charts/archive/report.html?congress=1&since=2019-01-01")
+    assert response.status_code == 200
+    assert response.headers["content-disposition"] == 'attachment; filename="hbdt-report-archive.html"'
+    doc = lxml.html.fromstring(response.text)
+    assert doc.xpath("//script") == [] and len(doc.xpath("//*[local-name()='svg']")) == 3
+    kept = [record(i) for i in range(N) if record(i).is_congress and record(i).published_at]
+    assert doc.xpath("//dd[@data-figure='articles']/text()") == [str(len(kept))]
+    page = get(db_path, "/-/hbdt-charts?congress=1&since=2019-01-01")
+    assert "/-/hbdt-charts/archive/report.html?congress=1&amp;since=2019-01-01" in page.text
 
 
 def test_datasette_month_svg_matches(db_path: Path) -> None:
