@@ -2,7 +2,7 @@
 
 Commands live in small modules by area and are attached here:
 ``cli_crawl`` (crawl, demo, reparse), ``cli_parse`` (parse), ``cli_archive`` (stats, show,
-search, export, serve).
+search, export, serve), ``cli_report`` (report).
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ def main(verbose: int) -> None:
 
 
 def _register() -> None:
-    from crawler import cli_archive, cli_crawl, cli_parse
+    from crawler import cli_archive, cli_crawl, cli_parse, cli_report
 
-    for module in (cli_crawl, cli_parse, cli_archive):
+    for module in (cli_crawl, cli_parse, cli_archive, cli_report):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -16,13 +16,23 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import IO, Any, NoReturn
 
 import click
 import sqlite_utils
 
 from crawler import archive
-from crawler.export import FORMATS, PER, ExportError, ExportFilters, build_sql, write_export
+from crawler.export import (
+    FORMATS,
+    PER,
+    ExportError,
+    ExportFilters,
+    atomic_output,
+    build_sql,
+    check_output_path,
+    parse_columns,
+    write_export,
+)
 from crawler.search import QueryError
 
 log = logging.getLogger(__name__)
@@ -169,8 +179,15 @@ def search(query: tuple[str, ...], db_path: Path, limit: int, as_json: bool) -> 
 
 
 @contextmanager
-def _output(out: str) -> Iterator[TextIO]:
+def _output(out: str, db_path: Path, *, binary: bool = False) -> Iterator[IO[Any]]:
+    """stdout for ``-``, else :func:`~crawler.export.atomic_output` (never over the archive)."""
     if out == "-":
+        if binary:
+            if sys.stdout.isatty():
+                fail("xlsx is binary: give --out FILE.xlsx (or redirect stdout)")
+            yield sys.stdout.buffer
+            sys.stdout.buffer.flush()
+            return
         stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
         try:
             yield stream
@@ -178,7 +195,7 @@ def _output(out: str) -> Iterator[TextIO]:
             stream.flush()
             stream.detach()
     else:
-        with open(out, "w", encoding="utf-8", newline="") as fh:
+        with atomic_output(Path(out), db_path=db_path, binary=binary) as fh:
             yield fh
 
 
@@ -191,9 +208,12 @@ def _output(out: str) -> Iterator[TextIO]:
 @click.option("--author", help="Only articles by an author whose name contains this (diacritics optional).")
 @click.option("--query", help="Only articles matching this full-text query (as in hbdt search).")
 @click.option("--congress-only", is_flag=True, help="Only Party-congress coverage.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
+              help="csv (every text cell quoted), jsonl, or xlsx (date cells, frozen header).")
 @click.option("--per", type=click.Choice(PER), default="article", show_default=True,
               help="One row per article, or per article and unit (for pivot tables).")
+@click.option("--columns", "columns_text", metavar="A,B,...",
+              help="Only these columns, in this order (e.g. date,title,url,districts); default all.")
 def export(
     db_path: Path,
     out: str,
@@ -205,22 +225,34 @@ def export(
     congress_only: bool,
     fmt: str,
     per: str,
+    columns_text: str | None,
 ) -> None:
-    """Export articles as CSV (UTF-8 with BOM, for Excel) or JSON Lines.
+    """Export articles as CSV (UTF-8 with BOM, every text cell quoted), JSON Lines or xlsx.
+
+    CSV and xlsx carry ``date`` (yyyy-mm-dd) and ``month`` columns beside the ISO ``published_at``,
+    and the districts and unit levels each article names. The output file is written through a
+    temporary file renamed into place; the archive and other SQLite files are never overwritten.
 
     Example: hbdt export --since 2019-09-01 --until 2020-10-31 --congress-only --per unit --out units.csv
+
+    Example: hbdt export --congress-only --format xlsx --columns date,title,districts,url --out dh.xlsx
     """
     filters = ExportFilters(since, until, unit, author, query, congress_only)
+    try:
+        columns = parse_columns(columns_text, per)
+        build_sql(filters, per)  # bad options fail before an output file is created
+        if out != "-":
+            check_output_path(Path(out), db_path)
+    except ExportError as exc:
+        fail(str(exc))
     with _archive(db_path) as db:
         try:
-            build_sql(filters, per)  # bad options fail before an output file is created
+            with _output(out, db_path, binary=fmt == "xlsx") as stream:
+                count = write_export(db, stream, filters, fmt=fmt, per=per, columns=columns)
         except ExportError as exc:
             fail(str(exc))
-        try:
-            with _output(out) as stream:
-                count = write_export(db, stream, filters, fmt=fmt, per=per)
         except OSError as exc:
-            fail(f"cannot write {out}: {exc}")
+            fail(f"cannot write {out}: {exc.strerror or exc}")
     log.info("exported %d rows", count)
     if out != "-":
         click.echo(f"{count} rows written to {out}", err=True)

@@ -179,7 +179,7 @@ def test_export_to_file(db_path: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "2 rows written" in result.stderr
     data = out.read_bytes()
-    assert data.startswith(b"\xef\xbb\xbfurl,article_id,title")
+    assert data.startswith(b'\xef\xbb\xbf"url","article_id","title"')  # issue 12: quoted cells
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert [r["article_id"] for r in rows] == ["140200", "140123"]
     assert rows[0]["units"] == "Đảng bộ huyện Lạc Sơn"
@@ -192,8 +192,8 @@ def test_export_stdout_jsonl_and_csv(db_path: Path) -> None:
     assert [o["title"] for o in objects] == ["=Nông dân Mai Châu vào vụ thu hoạch"]
     result = invoke(cli_archive.export, "--db", str(db_path), "--per", "unit", "--unit", "lac son")
     text = result.stdout_bytes.decode("utf-8")
-    assert text.startswith("\ufeffurl,") and text.count("\r\n") == 3
-    assert ",unit,unit_kind,unit_level,mentions,district,commune\r\n" in text
+    assert text.startswith('\ufeff"url",') and text.count("\r\n") == 3
+    assert ',"unit","unit_kind","unit_level","mentions","district","commune"\r\n' in text
     result = invoke(cli_archive.export, "--db", str(db_path), "--query", "de dang")
     assert "'=Nông dân Mai Châu" in result.stdout_bytes.decode("utf-8")
 

@@ -106,7 +106,11 @@ def test_neutralise(value: Any, expected: Any) -> None:
 
 def test_csv_layout(db: sqlite_utils.Database) -> None:
     text = export_text(db)
-    assert text.startswith("\ufeffurl,article_id,title,published_at,authors,units,category_id,is_congress,lead\r\n")
+    # issue 12: every cell of the header and every text cell is quoted; the added columns come last
+    assert text.startswith(
+        '\ufeff"url","article_id","title","published_at","authors","units","category_id","is_congress","lead",'
+        '"date","month","districts","unit_levels"\r\n'
+    )
     rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
     assert tuple(rows[0]) == ARTICLE_COLUMNS
     by_key = {r["url"].rsplit("/", 1)[1].removesuffix(".htm"): r for r in rows}
@@ -204,7 +208,10 @@ def test_jsonl(db: sqlite_utils.Database) -> None:
         (ExportFilters(until="2019-10-1"), {}),
         (ExportFilters(query=""), {}),
         (ExportFilters(query="NOT dang"), {}),
-        (ExportFilters(), {"fmt": "xlsx"}),
+        (ExportFilters(), {"fmt": "ods"}),
+        (ExportFilters(), {"fmt": "xlsx"}),  # xlsx is binary: never into a text stream
+        (ExportFilters(), {"columns": ["title", "nope"]}),
+        (ExportFilters(since="2019-10-02", until="2019-10-01"), {}),
         (ExportFilters(), {"per": "author"}),
     ],
 )
