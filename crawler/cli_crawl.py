@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from crawler.crawl import LOOPBACK_SETTINGS, SPIDERS, CrawlResult, parse_setting, run_crawl
-from crawler.urls import DEFAULT_START_URL
+from crawler.urls import DEFAULT_START_URL, SITE_HOST
 from crawler.wayback import DEFAULT_WAYBACK_URL
 
 logger = logging.getLogger(__name__)
@@ -112,7 +112,8 @@ def demo(db: str) -> None:
     with serving() as mirror:
         start = f"{mirror.url}/11/page/1/CHINH-TRI.htm"
         click.echo(f"Serving the sample site at {mirror.url}; crawling {start}", err=True)
-        result = run_crawl("hbdt", db, {"start_urls": start}, dict(LOOPBACK_SETTINGS))
+        settings = {**LOOPBACK_SETTINGS, "HBDT_MIRRORS": {mirror.url: f"https://{SITE_HOST}"}}
+        result = run_crawl("hbdt", db, {"start_urls": start}, settings)
     _report(result, db)
     if not result.ok:
         raise SystemExit(1)
