@@ -571,7 +571,7 @@ def _unit_key(unit: Unit) -> str:
     codes = (
         (place.province_code, place.district_code, place.commune_code) if place else (None, None, None)
     )
-    return "|".join([clean(unit.name), *(c or "" for c in codes)])
+    return "|".join([clean(unit.full_name), *(c or "" for c in codes)])
 
 
 def _json(values: Iterable[str]) -> str:
@@ -860,7 +860,7 @@ class ArchiveWriter:
             if key in units:
                 units[key].mentions += unit.mentions
             else:
-                units[key] = Unit(unit.name, unit.kind, unit.level, unit.mentions, unit.place)
+                units[key] = Unit(unit.full_name, unit.kind, unit.level, unit.mentions, unit.place)
         unit_list = list(units.values())
         keyed = list(units.items())
         words = [_words(record.title), _words(record.lead), _words(record.body)]
