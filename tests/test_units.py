@@ -292,6 +292,19 @@ def test_tieu_ban_scope(title: str, lead: str, body: str, expected: set[tuple[st
     assert {(u.name, u.scope) for u in units if u.kind == "tieu-ban"} == expected
 
 
+@pytest.mark.parametrize(("title", "body", "expected"), [
+    # no subject in the sentence: the article's main unit's place (kept out of the gold-scored name)
+    ("Đảng bộ huyện Kim Bôi chuẩn bị đại hội", "Ngày 5/3, Ban Chỉ đạo Đại hội đã họp.",
+     ("Ban Chỉ đạo Đại hội", "huyện Kim Bôi")),
+    # the sentence's subject: part of the name (ANNOTATION.md), no separate scope
+    ("Huyện Tân Lạc", "Huyện đã thành lập Ban chỉ đạo Đại hội.", ("Ban Chỉ đạo Đại hội huyện Tân Lạc", None)),
+    ("Hội nghị", "Ban Chỉ đạo Đại hội đã họp.", ("Ban Chỉ đạo Đại hội", None)),
+])
+def test_ban_chi_dao_scope(title: str, body: str, expected: tuple[str, str | None]) -> None:
+    units = extract_entities(title, "", body, "2020-05-01T00:00:00+07:00").units
+    assert [(u.name, u.scope) for u in units if u.name.startswith("Ban Chỉ đạo")] == [expected]
+
+
 @pytest.mark.parametrize(("name", "scope", "full"), [
     ("Tiểu ban Văn kiện", "Đại hội Đảng bộ huyện Lạc Sơn", "Tiểu ban Văn kiện Đại hội Đảng bộ huyện Lạc Sơn"),
     ("Đảng bộ huyện Lạc Sơn", None, "Đảng bộ huyện Lạc Sơn"),

@@ -1175,6 +1175,15 @@ def _tieuban_scope(idx: UnitIndex, doc: Doc, m: Mention) -> str | None:
     return _congress_of(idx.main) if idx.main is not None else None
 
 
+def _place_of_main(idx: UnitIndex) -> str | None:
+    """``huyện Lạc Sơn``: the deepest placed level of the article's main unit, else ``None``."""
+    found: str | None = None
+    for mm in idx.main.walk() if idx.main is not None else iter(()):
+        if mm.lvl and mm.place:
+            found = f"{mm.lvl} {mm.place}"
+    return found
+
+
 def _distribute(doc: Doc, idx: UnitIndex) -> None:
     """``Phòng VH-TT và Trung tâm VH-TT&TT huyện``: the shared level word applies to both."""
     ms = idx.mentions
@@ -1222,6 +1231,8 @@ def resolve(doc: Doc, idx: UnitIndex) -> UnitIndex:
             m.level = _subject_level(idx, doc, m)
         if m.family == "tieuban" and m.inner is None:
             m.scope = _tieuban_scope(idx, doc, m)
+        elif m.family == "bcd" and m.needs_scope and not m.bare:
+            m.scope = _place_of_main(idx)
     _merge(idx)
     return idx
 
