@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -80,18 +81,36 @@ def origin(url: str) -> str:
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
 
 
-def set_mirrors(mapping: Mapping[str, str] | None) -> None:
+def mirror_map(value: Mapping[str, str] | str | None) -> dict[str, str]:
+    """The ``HBDT_MIRRORS`` setting (a mapping or its JSON text) as ``{mirror origin: canonical
+    origin}``; ``ValueError`` with a one-line reason when it is not that."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value) if value.strip() else {}
+        except ValueError as exc:
+            raise ValueError(f"HBDT_MIRRORS is not JSON: {exc}") from exc
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ValueError('HBDT_MIRRORS must map origins, e.g. {"http://127.0.0.1:8000": "https://baohoabinh.com.vn"}')
+    out: dict[str, str] = {}
+    for mirror, canonical in value.items():
+        m, c = origin(str(mirror)), origin(str(canonical))
+        if not m or not c:
+            raise ValueError(f"HBDT_MIRRORS maps an origin to an origin (scheme://host[:port]), got {mirror!r}: {canonical!r}")
+        out[m] = c
+    return out
+
+
+def set_mirrors(mapping: Mapping[str, str] | str | None) -> None:
     """Declare which origins mirror which canonical origins (``{}`` or ``None``: none).
 
     URLs on a mirror origin are archived under the canonical origin (:func:`canonical_url`), and
     canonical URLs are fetched from the mirror (:func:`fetch_url`).
     """
+    mirrors = mirror_map(mapping)
     _MIRRORS.clear()
-    for mirror, canonical in (mapping or {}).items():
-        m, c = origin(str(mirror)), origin(str(canonical))
-        if not m or not c:
-            raise ValueError(f"a mirror maps an origin to an origin (scheme://host[:port]), got {mirror!r}: {canonical!r}")
-        _MIRRORS[m] = c
+    _MIRRORS.update(mirrors)
 
 
 def fetch_url(url: str) -> str:

@@ -253,7 +253,7 @@ class ArchiveSpider(scrapy.Spider):
         assert isinstance(spider, ArchiveSpider)
         spider.state = ArchiveState(crawler.settings.get("HBDT_DB"))
         # a mirror's pages are archived under the canonical URLs of the site it mirrors
-        set_mirrors(crawler.settings.getdict("HBDT_MIRRORS"))
+        set_mirrors(crawler.settings.get("HBDT_MIRRORS"))
         return spider
 
     def closed(self, reason: str) -> None:

@@ -10,8 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from crawler.urls import article_ref, canonical_url, fetch_url, set_mirrors, unmirror
-from tests.conftest import run_hbdt
+from crawler.mirror import Fault, Mirror
+from crawler.urls import article_ref, canonical_url, fetch_url, mirror_map, set_mirrors, unmirror
+from tests.conftest import LOOPBACK_CLI_SETTINGS, run_hbdt
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ARTICLE_PATHS: list[str] = json.loads((FIXTURES / "sample_site_expected.json").read_text(encoding="utf-8"))[
+    "default_crawl"]
 
 MIRROR = "http://127.0.0.1:8123"
 SITE = "https://baohoabinh.com.vn"
@@ -150,3 +155,51 @@ def test_show_not_found_is_one_line(demo_twice: tuple[Path, list[int]], ref: str
     assert result.returncode != 0
     assert "not in the archive" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ('{"http://127.0.0.1:8000/": "https://baohoabinh.com.vn"}', {"http://127.0.0.1:8000": SITE}),
+    ({"HTTP://LOCALHOST:9": "https://baohoabinh.com.vn/"}, {"http://localhost:9": SITE}),
+    ("", {}),
+    (None, {}),
+])
+def test_mirror_map(value: object, expected: dict[str, str]) -> None:
+    assert mirror_map(value) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ('{"127.0.0.1:1": "x"}', "maps an origin to an origin"),
+    ("notjson", "is not JSON"),
+    ("[1]", "must map origins"),
+])
+def test_crawl_rejects_a_bad_mirror_setting_in_one_line(tmp_path: Path, value: str, message: str) -> None:
+    # port 1 on loopback: nothing is fetched anyway, the setting is refused first
+    result = run_hbdt("crawl", "--db", str(tmp_path / "a.db"), "-s", f"HBDT_MIRRORS={value}",
+                      "--start-url", "http://127.0.0.1:1/11/page/1/CHINH-TRI.htm")
+    assert result.returncode != 0
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "a.db").exists()
+
+
+def test_a_failed_page_is_recorded_canonical_and_retried_on_the_mirror(mirror: Mirror, tmp_path: Path) -> None:
+    """``hbdt crawl -s HBDT_MIRRORS=...`` on any mirror: a failure is kept under the canonical URL
+    and the next run fetches it again from the mirror (not from the real site)."""
+    paths = [p for p in ARTICLE_PATHS if p.startswith("/11/138512/")]
+    assert paths, "sample site lacks article 138512"
+    target = paths[0]
+    mirror.add_fault(target, Fault(status=404, times=None))
+    db = tmp_path / "a.db"
+    args = ("crawl", "--db", str(db), "--start-url", f"{mirror.url}/11/page/1/CHINH-TRI.htm",
+            *LOOPBACK_CLI_SETTINGS, "-s", f'HBDT_MIRRORS={{"{mirror.url}": "{SITE}"}}')
+    first = run_hbdt(*args)
+    assert first.returncode == 0, first.stderr
+    with sqlite3.connect(db) as conn:
+        assert [u for (u,) in conn.execute("SELECT url FROM failures")] == [f"{SITE}{target}"]
+    mirror.clear_faults()
+    second = run_hbdt(*args)
+    assert second.returncode == 0, second.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM failures").fetchone()[0] == 0
+        urls = [u for (u,) in conn.execute("SELECT url FROM articles")]
+    assert f"{SITE}{target}" in urls and all(u.startswith(f"{SITE}/") for u in urls)
+    assert mirror.requests.count(target) >= 2
