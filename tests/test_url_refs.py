@@ -7,9 +7,12 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import sqlite_utils
 
+from crawler import archive
 from crawler.mirror import Fault, Mirror
 from crawler.urls import article_ref, canonical_url, fetch_url, mirror_map, set_mirrors, unmirror
 from tests.conftest import LOOPBACK_CLI_SETTINGS, run_hbdt
@@ -203,3 +206,15 @@ def test_a_failed_page_is_recorded_canonical_and_retried_on_the_mirror(mirror: M
         urls = [u for (u,) in conn.execute("SELECT url FROM articles")]
     assert f"{SITE}{target}" in urls and all(u.startswith(f"{SITE}/") for u in urls)
     assert mirror.requests.count(target) >= 2
+
+
+@pytest.mark.parametrize(("table", "write"), [
+    ("raw_pages", lambda db, url: archive.store_raw_page(db, url, b"<html></html>", "no title")),
+    ("failures", lambda db, url: archive.record_failure(db, url, "HTTP 500", status=500)),
+    ("skipped_pages", lambda db, url: archive.record_skipped(db, url, "not congress")),
+])
+def test_bookkeeping_rows_are_keyed_canonical(mirrored: None, table: str, write: Any) -> None:
+    db = sqlite_utils.Database(memory=True)
+    archive.ensure_schema(db)
+    write(db, f"{MIRROR}/11/138512/X.htm")
+    assert [u for (u,) in db.execute(f"SELECT url FROM {table}").fetchall()] == [f"{SITE}/11/138512/X.htm"]  # noqa: S608
