@@ -37,13 +37,14 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import sqlite_utils
 
 from crawler.items import ArticleRecord, Place, Unit
 from crawler.search import folded_terms_of_words, run_search
 from crawler.text import clean, fold
-from crawler.urls import SITE_HOST, canonical_url
+from crawler.urls import SITE_HOST, article_ref, canonical_url, unmirror
 
 log = logging.getLogger(__name__)
 
@@ -575,7 +576,7 @@ def _unit_key(unit: Unit) -> str:
     codes = (
         (place.province_code, place.district_code, place.commune_code) if place else (None, None, None)
     )
-    return "|".join([clean(unit.name), *(c or "" for c in codes)])
+    return "|".join([clean(unit.full_name), *(c or "" for c in codes)])
 
 
 def _json(values: Iterable[str]) -> str:
@@ -864,7 +865,7 @@ class ArchiveWriter:
             if key in units:
                 units[key].mentions += unit.mentions
             else:
-                units[key] = Unit(unit.name, unit.kind, unit.level, unit.mentions, unit.place)
+                units[key] = Unit(unit.full_name, unit.kind, unit.level, unit.mentions, unit.place)
         unit_list = list(units.values())
         keyed = list(units.items())
         words = [_words(record.title), _words(record.lead), _words(record.body)]
@@ -1017,7 +1018,7 @@ def _write_children(
         for i, item in enumerate(r for r in rec.related if r.url):
             url = _canonical(item.url)
             rows["related"].append((aid, i, url, item.title, item.lead, url))
-        rows["images"] += [(aid, i, im.url, im.caption) for i, im in enumerate(x for x in rec.images if x.url)]
+        rows["images"] += [(aid, i, unmirror(im.url), im.caption) for i, im in enumerate(x for x in rec.images if x.url)]
         rows["people"] += [(aid, i, pe.name, pe.position, pe.unit) for i, pe in enumerate(rec.people)]
         rows["documents"] += [
             (aid, i, d.kind, d.number, d.code, d.issuer, d.date) for i, d in enumerate(rec.documents)
@@ -1241,12 +1242,17 @@ def stats(db: sqlite_utils.Database) -> dict[str, Any]:
 
 
 def find_article_row(db: sqlite_utils.Database, ref: str) -> dict[str, Any] | None:
-    """The ``articles`` row for a URL in any host form, or for a bare numeric article id."""
-    ref = ref.strip()
-    if _DIGITS_RE.match(ref):
-        rows = list(db.query("SELECT * FROM articles WHERE article_id = ? ORDER BY id LIMIT 1", [int(ref)]))
-    else:
-        rows = list(db.query("SELECT * FROM articles WHERE url = ?", [canonical_url(ref)]))
+    """The ``articles`` row for ``ref``: its exact URL in any host form, else the article id in it
+    (a bare id, any slug or query, the English edition's form, a Wayback capture URL; see
+    :func:`~crawler.urls.article_ref`). Among rows with that id, one on the same host comes first."""
+    url, article_id = article_ref(ref)
+    rows = list(db.query("SELECT * FROM articles WHERE url = ?", [url]))
+    if not rows and article_id is not None:
+        same_host = urlsplit(url).netloc or None
+        rows = list(db.query(
+            "SELECT * FROM articles WHERE article_id = ? ORDER BY (url LIKE '%://' || ? || '/%') DESC, id LIMIT 1",
+            [article_id, same_host],
+        ))
     return rows[0] if rows else None
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from crawler.crawl import LOOPBACK_SETTINGS, SPIDERS, CrawlResult, parse_setting, run_crawl
-from crawler.urls import DEFAULT_START_URL
+from crawler.urls import DEFAULT_START_URL, SITE_HOST, mirror_map
 from crawler.wayback import DEFAULT_WAYBACK_URL
 
 logger = logging.getLogger(__name__)
@@ -19,6 +19,8 @@ def _settings(pairs: tuple[str, ...]) -> dict[str, Any]:
     for pair in pairs:
         try:
             name, value = parse_setting(pair)
+            if name == "HBDT_MIRRORS":
+                mirror_map(value)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="-s") from exc
         out[name] = value
@@ -112,7 +114,8 @@ def demo(db: str) -> None:
     with serving() as mirror:
         start = f"{mirror.url}/11/page/1/CHINH-TRI.htm"
         click.echo(f"Serving the sample site at {mirror.url}; crawling {start}", err=True)
-        result = run_crawl("hbdt", db, {"start_urls": start}, dict(LOOPBACK_SETTINGS))
+        settings = {**LOOPBACK_SETTINGS, "HBDT_MIRRORS": {mirror.url: f"https://{SITE_HOST}"}}
+        result = run_crawl("hbdt", db, {"start_urls": start}, settings)
     _report(result, db)
     if not result.ok:
         raise SystemExit(1)

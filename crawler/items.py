@@ -91,6 +91,15 @@ class Unit:
     """How many times the unit (any variant of its name) is named in title, lead and body."""
     place: Place | None = None
     """The unit's place in the gazetteer, or ``None`` when it is not linked."""
+    scope: str | None = None
+    """For a generic name that does not say whose it is (``Tiểu ban Văn kiện``): the scope the
+    article gives it (``Đại hội Đảng bộ huyện Lạc Sơn``); ``None`` when the name is complete."""
+
+    @property
+    def full_name(self) -> str:
+        """The name with its scope (``Tiểu ban Văn kiện Đại hội Đảng bộ huyện Lạc Sơn``): what the
+        archive keys and shows, so that two districts' sub-committees are two units."""
+        return f"{self.name} {self.scope}" if self.scope else self.name
 
 
 @dataclass

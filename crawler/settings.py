@@ -53,3 +53,7 @@ HBDT_BATCH_SIZE = 500
 #: A batch is written after this many seconds even if it is not full, so that a slow, polite
 #: crawl shows its articles in datasette as it goes.
 HBDT_FLUSH_SECONDS = 30.0
+#: Mirror origin → the canonical origin it mirrors, e.g. ``{"http://127.0.0.1:8000":
+#: "https://baohoabinh.com.vn"}``: pages fetched from the mirror are archived under canonical URLs
+#: (articles, related items, images, raw pages, failures) and canonical URLs are fetched from it.
+HBDT_MIRRORS: dict[str, str] = {}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Mapping
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 SITE_HOST = "baohoabinh.com.vn"
@@ -66,10 +68,74 @@ def is_site_host(hostname: str) -> bool:
     return hostname.lower() in SITE_HOSTS
 
 
+#: Mirror origin (``http://127.0.0.1:8000``) → the canonical origin it mirrors
+#: (``https://baohoabinh.com.vn``); filled from the ``HBDT_MIRRORS`` setting while a crawl runs.
+_MIRRORS: dict[str, str] = {}
+
+
+def origin(url: str) -> str:
+    """``scheme://host[:port]`` of ``url``, lower-cased (``""`` when it has none)."""
+    parts = urlsplit(url.strip())
+    if not parts.scheme or not parts.netloc:
+        return ""
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+
+
+def mirror_map(value: Mapping[str, str] | str | None) -> dict[str, str]:
+    """The ``HBDT_MIRRORS`` setting (a mapping or its JSON text) as ``{mirror origin: canonical
+    origin}``; ``ValueError`` with a one-line reason when it is not that."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value) if value.strip() else {}
+        except ValueError as exc:
+            raise ValueError(f"HBDT_MIRRORS is not JSON: {exc}") from exc
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ValueError('HBDT_MIRRORS must map origins, e.g. {"http://127.0.0.1:8000": "https://baohoabinh.com.vn"}')
+    out: dict[str, str] = {}
+    for mirror, canonical in value.items():
+        m, c = origin(str(mirror)), origin(str(canonical))
+        if not m or not c:
+            raise ValueError(f"HBDT_MIRRORS maps an origin to an origin (scheme://host[:port]), got {mirror!r}: {canonical!r}")
+        out[m] = c
+    return out
+
+
+def set_mirrors(mapping: Mapping[str, str] | str | None) -> None:
+    """Declare which origins mirror which canonical origins (``{}`` or ``None``: none).
+
+    URLs on a mirror origin are archived under the canonical origin (:func:`canonical_url`), and
+    canonical URLs are fetched from the mirror (:func:`fetch_url`).
+    """
+    mirrors = mirror_map(mapping)
+    _MIRRORS.clear()
+    _MIRRORS.update(mirrors)
+
+
+def fetch_url(url: str) -> str:
+    """Where to fetch ``url``: on the mirror when its origin (in any site host form) is mirrored."""
+    if not _MIRRORS:
+        return url
+    canonical = canonical_url(url)
+    here = origin(canonical)
+    for mirror, target in _MIRRORS.items():
+        if target == here:
+            return mirror + canonical[len(here):]
+    return url
+
+
 def canonical_url(url: str) -> str:
     """The archive key of an article URL: site hosts (http/https, with or without ``www.``) become
-    ``https://baohoabinh.com.vn/...``; any other host (a local mirror) is kept as is, minus fragment."""
-    parts = urlsplit(url.strip())
+    ``https://baohoabinh.com.vn/...``; a declared mirror's origin (:func:`set_mirrors`) becomes the
+    origin it mirrors; any other host is kept as is, minus fragment."""
+    url = url.strip()
+    if _MIRRORS:
+        mirrored = _MIRRORS.get(origin(url))
+        if mirrored is not None:
+            parts = urlsplit(url)
+            url = mirrored + urlunsplit(("", "", parts.path or "/", parts.query, ""))
+    parts = urlsplit(url)
     hostname = (parts.hostname or "").lower()
     if is_site_host(hostname):
         return urlunsplit(("https", SITE_HOST, parts.path, parts.query, ""))
@@ -94,3 +160,35 @@ def unwayback(url: str) -> tuple[str, str | None]:
         orig = "http://" + orig
     orig = re.sub(r"^(https?):/(?!/)", r"\1://", orig)
     return orig, m.group("ts")
+
+
+def unmirror(url: str) -> str:
+    """``url`` with a declared mirror's origin replaced by the origin it mirrors; else unchanged."""
+    if not _MIRRORS:
+        return url
+    mirrored = _MIRRORS.get(origin(url))
+    if mirrored is None:
+        return url
+    parts = urlsplit(url.strip())
+    return mirrored + urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
+
+
+_BARE_HOST_RE = re.compile(r"^(?:www\.|en\.)?baohoabinh\.com\.vn/", re.IGNORECASE)
+_REF_ID_RE = re.compile(r"^\d{2,9}$")
+
+
+def article_ref(ref: str) -> tuple[str, int | None]:
+    """What a user means by ``ref``: ``(canonical URL, article id or None)``.
+
+    ``ref`` may be a bare article id (``138512``), an article URL in any host form (http/https,
+    ``www.``, the English edition ``en.``, no scheme), with any slug and any query (tracking
+    parameters), or a Wayback capture URL of one. The id is ``None`` when ``ref`` is no article.
+    """
+    ref = ref.strip()
+    if _REF_ID_RE.match(ref):
+        return ref, int(ref)
+    url, _ = unwayback(ref)
+    if _BARE_HOST_RE.match(url):
+        url = "https://" + url
+    ids = article_ids(url)
+    return canonical_url(url), (ids[1] if ids else None)

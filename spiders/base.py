@@ -52,6 +52,7 @@ from crawler.items import (
 from crawler.pages import ArticlePage
 from crawler.pipelines import LISTING_MAX_ID_KEY
 from crawler.timeutil import now_iso
+from crawler.urls import set_mirrors
 
 logger = logging.getLogger(__name__)
 
@@ -251,10 +252,13 @@ class ArchiveSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         assert isinstance(spider, ArchiveSpider)
         spider.state = ArchiveState(crawler.settings.get("HBDT_DB"))
+        # a mirror's pages are archived under the canonical URLs of the site it mirrors
+        set_mirrors(crawler.settings.get("HBDT_MIRRORS"))
         return spider
 
     def closed(self, reason: str) -> None:
         self.state.close()
+        set_mirrors(None)
 
     def run_args(self) -> dict[str, Any]:
         """The arguments recorded in ``crawl_runs`` (and compared by :func:`run_args_cover`)."""

@@ -26,7 +26,15 @@ from scrapy.http import Response
 
 from crawler.items import FetchFailure, UnparsedPage
 from crawler.pages import ListingPage
-from crawler.urls import DEFAULT_START_URL, SITE_HOSTS, canonical_url, host, is_article_url, listing_page
+from crawler.urls import (
+    DEFAULT_START_URL,
+    SITE_HOSTS,
+    canonical_url,
+    fetch_url,
+    host,
+    is_article_url,
+    listing_page,
+)
 from spiders.base import ArchiveSpider, TrustedRun, iso_day
 
 logger = logging.getLogger(__name__)
@@ -92,12 +100,12 @@ class HbdtSpider(ArchiveSpider):
         return canonical_url(url) if self.allowed(url) else None
 
     def listing_request(self, url: str) -> scrapy.Request:
-        return scrapy.Request(url, callback=self.parse_listing, errback=self.on_listing_error,
+        return scrapy.Request(fetch_url(url), callback=self.parse_listing, errback=self.on_listing_error,
                               cb_kwargs={"key": canonical_url(url)}, priority=LISTING_PRIORITY)
 
     def article_request(self, url: str, key: str, depth: int, *, again: bool, near: str | None = None,
                         judge: bool = False) -> scrapy.Request:
-        return scrapy.Request(url, callback=self.parse_article, errback=self.on_error,
+        return scrapy.Request(fetch_url(url), callback=self.parse_article, errback=self.on_error,
                               cb_kwargs={"key": key, "depth": depth}, dont_filter=again,
                               priority=ARTICLE_PRIORITY - depth)
 

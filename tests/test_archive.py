@@ -173,6 +173,8 @@ def test_round_trip_keeps_every_field(db: sqlite_utils.Database) -> None:
     assert set(got) == set(RECORD_KEYS) | ARCHIVE_FIELDS
     expected = record.to_dict()
     expected["related"][1]["url"] = f"{SITE}/11/140201/Tan-Lap.htm"  # stored canonical
+    for unit in expected["units"]:  # the archive folds a unit's scope into its name (issue 12)
+        assert unit.pop("scope") is None
     assert {k: got[k] for k in RECORD_KEYS} == expected
     assert got["fetched_at"] == got["first_fetched_at"] == "2020-01-02T03:04:05+07:00"
     assert (got["capture_timestamp"], got["source"], got["revisions"]) == ("20200102030405", "wayback", 0)
@@ -704,3 +706,21 @@ def test_to_dict_matches_dataclasses_asdict(record: ArticleRecord) -> None:
     assert tuple(d) == RECORD_KEYS
     d["units"].append("x")  # a copy, not the record's own lists
     assert "x" not in record.units
+
+
+def test_generic_units_of_two_districts_are_two_units(db: sqlite_utils.Database) -> None:
+    """Issue 12 item 6: ``Tiểu ban Văn kiện`` of Lạc Sơn and of Kim Bôi are two units, named with scope."""
+    add(
+        db,
+        make_record(140123, units=[Unit("Tiểu ban Văn kiện", "tieu-ban", "huyen", 2, None,
+                                        scope="Đại hội Đảng bộ huyện Lạc Sơn")]),
+        make_record(140124, units=[Unit("Tiểu ban Văn kiện", "tieu-ban", "huyen", 1, None,
+                                        scope="Đại hội Đảng bộ huyện Kim Bôi")]),
+        make_record(140125, units=[Unit("Tiểu ban Văn kiện", "tieu-ban", "huyen", 1, None,
+                                        scope="Đại hội Đảng bộ huyện Kim Bôi")]),
+    )
+    names = sorted(r["name"] for r in db.query("select name from units"))
+    assert names == ["Tiểu ban Văn kiện Đại hội Đảng bộ huyện Kim Bôi", "Tiểu ban Văn kiện Đại hội Đảng bộ huyện Lạc Sơn"]
+    got = archive.get_article(db, "140124")
+    assert got is not None and [u["name"] for u in got["units"]] == ["Tiểu ban Văn kiện Đại hội Đảng bộ huyện Kim Bôi"]
+    assert set(got["units"][0]) == {"name", "kind", "level", "mentions", "place"}

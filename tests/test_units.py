@@ -16,6 +16,7 @@ import pytest
 from crawler.entities import Entities, extract_entities
 from crawler.entities.scoring import GOALS, as_dicts, held_out_batch, load_gold, score
 from crawler.entities.units import trie_pattern
+from crawler.items import Unit
 
 U = tuple[str, str, str]
 
@@ -258,3 +259,55 @@ def test_normalize(text: str | None, expected: str) -> None:
     from crawler.entities.textutil import normalize
 
     assert normalize(text) == expected
+
+
+# -- generic sub-committee names carry their scope (issue 12 item 6) ----------------------------
+
+
+@pytest.mark.parametrize(("title", "lead", "body", "expected"), [
+    # the sentence's subject: a district committee's standing board
+    ("Lạc Sơn chuẩn bị đại hội", "Ban Thường vụ Huyện ủy Lạc Sơn thành lập Tiểu ban Văn kiện.", "",
+     {("Tiểu ban Văn kiện", "Đại hội Đảng bộ huyện Lạc Sơn")}),
+    # two sentences, two communes: each sub-committee takes its own sentence's subject
+    ("Chuẩn bị đại hội cơ sở", "",
+     "Đảng ủy xã Ân Nghĩa thành lập Tiểu ban Nhân sự. Đảng ủy xã Tân Mỹ thành lập Tiểu ban Tổ chức.",
+     {("Tiểu ban Nhân sự", "Đại hội Đảng bộ xã Ân Nghĩa"), ("Tiểu ban Tổ chức", "Đại hội Đảng bộ xã Tân Mỹ")}),
+    # no subject in the sentence: the article's main unit
+    ("Đảng bộ huyện Kim Bôi chuẩn bị đại hội", "", "Tiểu ban Văn kiện đã họp lần thứ hai.",
+     {("Tiểu ban Văn kiện", "Đại hội Đảng bộ huyện Kim Bôi")}),
+    # a sentence-initial level word completed from the article
+    ("Huyện Đà Bắc chuẩn bị đại hội", "", "Huyện đã thành lập Tiểu ban Tuyên truyền.",
+     {("Tiểu ban Tuyên truyền", "Đại hội Đảng bộ huyện Đà Bắc")}),
+    # the scope printed: part of the name; a later bare mention is the same unit
+    ("Tiểu ban Văn kiện Đại hội Đảng bộ tỉnh họp", "", "Tiểu ban Văn kiện đã tổng hợp ý kiến.",
+     {("Tiểu ban Văn kiện Đại hội Đảng bộ tỉnh Hòa Bình", None)}),
+    # a Party cell's sub-committee
+    ("Chi bộ Trường THPT Lạc Sơn chuẩn bị đại hội", "", "Chi bộ Trường THPT Lạc Sơn lập Tiểu ban Nhân sự.",
+     {("Tiểu ban Nhân sự", "Đại hội Chi bộ Trường THPT Lạc Sơn")}),
+    # nothing says whose it is: no scope is invented
+    ("Hội nghị", "", "Tiểu ban Văn kiện đã họp.", {("Tiểu ban Văn kiện", None)}),
+])
+def test_tieu_ban_scope(title: str, lead: str, body: str, expected: set[tuple[str, str | None]]) -> None:
+    units = extract_entities(title, lead, body, "2020-05-01T00:00:00+07:00").units
+    assert {(u.name, u.scope) for u in units if u.kind == "tieu-ban"} == expected
+
+
+@pytest.mark.parametrize(("title", "body", "expected"), [
+    # no subject in the sentence: the article's main unit's place (kept out of the gold-scored name)
+    ("Đảng bộ huyện Kim Bôi chuẩn bị đại hội", "Ngày 5/3, Ban Chỉ đạo Đại hội đã họp.",
+     ("Ban Chỉ đạo Đại hội", "huyện Kim Bôi")),
+    # the sentence's subject: part of the name (ANNOTATION.md), no separate scope
+    ("Huyện Tân Lạc", "Huyện đã thành lập Ban chỉ đạo Đại hội.", ("Ban Chỉ đạo Đại hội huyện Tân Lạc", None)),
+    ("Hội nghị", "Ban Chỉ đạo Đại hội đã họp.", ("Ban Chỉ đạo Đại hội", None)),
+])
+def test_ban_chi_dao_scope(title: str, body: str, expected: tuple[str, str | None]) -> None:
+    units = extract_entities(title, "", body, "2020-05-01T00:00:00+07:00").units
+    assert [(u.name, u.scope) for u in units if u.name.startswith("Ban Chỉ đạo")] == [expected]
+
+
+@pytest.mark.parametrize(("name", "scope", "full"), [
+    ("Tiểu ban Văn kiện", "Đại hội Đảng bộ huyện Lạc Sơn", "Tiểu ban Văn kiện Đại hội Đảng bộ huyện Lạc Sơn"),
+    ("Đảng bộ huyện Lạc Sơn", None, "Đảng bộ huyện Lạc Sơn"),
+])
+def test_unit_full_name(name: str, scope: str | None, full: str) -> None:
+    assert Unit(name, "tieu-ban", "huyen", scope=scope).full_name == full

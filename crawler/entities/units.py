@@ -120,6 +120,8 @@ _PARTIAL_RE = re.compile(rf"\s+(Khối|Sở|Cơ quan|Trường|Phòng){_E}(?!\s+
 _SPECIAL_Q_RE = re.compile(rf"\s+(Quân sự|Biên phòng){_E}")
 _ABBR_RE = re.compile(rf"\s+([A-ZĐ][A-ZĐ0-9]*(?:[-&/][A-ZĐ0-9]+)+|[A-ZĐ]{{2,}}[0-9]*){_E}")
 _BCD_RE = re.compile(r"(\s+tổ\s+chức)?\s+(đại\s+hội)((?:\s+đại\s+biểu)?\s+đảng\s+bộ(?:\s+các\s+cấp)?)?" + _E)
+#: ``Đại hội [đại biểu]`` after a sub-committee's name, before the Party organisation it serves.
+_TB_SCOPE_RE = re.compile(r"\s+đại\s+hội(?:\s+đại\s+biểu)?(?=\s+(?:đảng\s+bộ|chi\s+bộ)" + _E + ")")
 _TIEUBAN_NAMES = [
     "xây dựng Đảng", "văn kiện", "nhân sự", "tổ chức", "tuyên truyền", "hậu cần", "lễ tân",
     "khánh tiết", "kinh tế - xã hội", "an ninh trật tự", "an ninh", "bảo vệ", "thư ký", "phục vụ",
@@ -357,6 +359,8 @@ class Mention:
     when the article does not make the place unambiguous."""
     name: str = ""
     """Canonical name, set by :func:`resolve`."""
+    scope: str | None = None
+    """Scope of a generic name printed without one (a ``Tiểu ban``), set by :func:`resolve`."""
 
     def walk(self) -> Iterator[Mention]:
         """This mention and its inner ones, outermost first."""
@@ -771,7 +775,13 @@ def _parse_head(seg: Segment, start: int, end: int, family: str, *, allow_lower:
                 qual2, tend = am.group(1), am.end()
         if qual2 is None:
             return None
-        return Mention(si, start, tend, "tieuban", "Tiểu ban", "tieu-ban", "other", qual=qual2)
+        tb = Mention(si, start, tend, "tieuban", "Tiểu ban", "tieu-ban", "other", qual=qual2)
+        sm = _TB_SCOPE_RE.match(low, tend)
+        if sm:  # printed scope: "Tiểu ban Văn kiện Đại hội Đảng bộ tỉnh"
+            owner = parse_at(seg, sm.end())
+            if owner is not None and owner.family == "party" and not owner.bare and not owner.partial:
+                tb.inner, tb.end = owner, owner.end
+        return tb
     return None
 
 
@@ -1031,6 +1041,8 @@ def _build(m: Mention) -> str:
     """Canonical name of ``m`` (inner names built first)."""
     if m.inner is not None:
         m.inner.name = _build(m.inner)
+        if m.family == "tieuban":
+            return f"{m.head} {m.qual} Đại hội {m.inner.name}"
         return f"{m.head} {m.inner.name}"
     if m.family == "committee" or m.family == "youthcmt":
         return f"{m.head} {m.place}" if m.place else m.head
@@ -1122,6 +1134,56 @@ def _subject_level(idx: UnitIndex, doc: Doc, m: Mention) -> str:
     return "other"
 
 
+#: Level word of a Party committee's head (its congress is the Đảng bộ of that level).
+_COMMITTEE_WORD = {"Tỉnh ủy": "tỉnh", "Huyện ủy": "huyện", "Thành ủy": "thành phố", "Thị ủy": "thị xã"}
+
+
+def _congress_of(m: Mention) -> str | None:
+    """``Đại hội Đảng bộ huyện Lạc Sơn`` for a unit of (or over) a placed Party organisation
+    (``Ban Thường vụ Huyện ủy Lạc Sơn``, ``Đảng ủy xã Ân Nghĩa``), ``Đại hội Chi bộ X`` for a cell."""
+    for mm in m.walk():
+        if not mm.name or mm.bare or mm.partial:
+            continue
+        if mm.kind == "chi-bo":
+            return f"Đại hội {mm.name}"
+        if mm.kind in {"dang-bo", "dang-uy", "cap-uy"}:
+            word = mm.lvl or _COMMITTEE_WORD.get(mm.head)
+            if word and mm.place:
+                return f"Đại hội Đảng bộ {word} {mm.place}"
+            if mm.kind == "dang-bo":
+                return f"Đại hội {mm.name}"
+    return None
+
+
+def _tieuban_scope(idx: UnitIndex, doc: Doc, m: Mention) -> str | None:
+    """Whose congress a sub-committee printed without scope serves: the sentence's subject (the
+    first Party unit before it, or a sentence-initial ``Huyện``/``Xã`` completed from context), else
+    the article's main unit; ``None`` when neither names a Party organisation."""
+    seg = doc.segments[m.seg]
+    s, _e = seg.sentence_at(m.start)
+    for other in idx.mentions:
+        if other.seg == m.seg and s <= other.start < m.start and other.family != "tieuban":
+            scope = _congress_of(other)
+            if scope:
+                return scope
+    sm = _BCD_SCOPE_START_RE.match(seg.text[s : m.start])
+    if sm:
+        word = sm.group(1).lower()
+        place = _complete(idx, m, word, m.seg, m.start)
+        if place:
+            return f"Đại hội Đảng bộ {word} {place}"
+    return _congress_of(idx.main) if idx.main is not None else None
+
+
+def _place_of_main(idx: UnitIndex) -> str | None:
+    """``huyện Lạc Sơn``: the deepest placed level of the article's main unit, else ``None``."""
+    found: str | None = None
+    for mm in idx.main.walk() if idx.main is not None else iter(()):
+        if mm.lvl and mm.place:
+            found = f"{mm.lvl} {mm.place}"
+    return found
+
+
 def _distribute(doc: Doc, idx: UnitIndex) -> None:
     """``Phòng VH-TT và Trung tâm VH-TT&TT huyện``: the shared level word applies to both."""
     ms = idx.mentions
@@ -1163,8 +1225,14 @@ def resolve(doc: Doc, idx: UnitIndex) -> UnitIndex:
     for m in idx.mentions:
         _relevel(m)
     for m in idx.mentions:
-        if m.family == "tieuban" or (m.family == "bcd" and m.level == "other"):
+        if m.family == "tieuban" and m.inner is not None:
+            m.level = m.inner.level
+        elif m.family == "tieuban" or (m.family == "bcd" and m.level == "other"):
             m.level = _subject_level(idx, doc, m)
+        if m.family == "tieuban" and m.inner is None:
+            m.scope = _tieuban_scope(idx, doc, m)
+        elif m.family == "bcd" and m.needs_scope and not m.bare:
+            m.scope = _place_of_main(idx)
     _merge(idx)
     return idx
 
@@ -1193,7 +1261,7 @@ def _merge(idx: UnitIndex) -> None:
     # a name printed without its place that begins exactly one fuller name is that unit
     for name in list(order):
         m = info[name]
-        if m.place is not None or m.lvl is not None or m.family not in {"dept", "school", "state", "front", "party"}:
+        if m.place is not None or m.lvl is not None or m.family not in {"dept", "school", "state", "front", "party", "tieuban"}:
             continue
         if m.level == "trung-uong":
             continue
@@ -1202,7 +1270,8 @@ def _merge(idx: UnitIndex) -> None:
             idx.alias[name] = longer[0]
             count[longer[0]] += count.pop(name)
             order.remove(name)
-    idx.units = [Unit(name=n, kind=info[n].kind, level=info[n].level, mentions=count[n]) for n in order]
+    idx.units = [Unit(name=n, kind=info[n].kind, level=info[n].level, mentions=count[n], scope=info[n].scope)
+                 for n in order]
 
 
 def extract_units(doc: Doc) -> UnitIndex:
