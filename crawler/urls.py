@@ -47,20 +47,31 @@ def absolute(base: str | None, href: str | None) -> str | None:
     href = href.strip()
     if not href or href.startswith("#") or href[:11].lower().startswith(("javascript:", "mailto:")):
         return None
+    if "[" in href or "]" in href:
+        try:  # an IPv6 bracket is the one shape urlsplit rejects (``http://[::1``): skip the link
+            urlsplit(href)
+        except ValueError:
+            return None
     if href.startswith(("http://", "https://")) and "#" not in href and "/./" not in href and "/../" not in href:
         return href  # already absolute: the common fast path
     if base and href.startswith("/") and not href.startswith("//") and "#" not in href and "/." not in href:
         parts = urlsplit(base)
         if parts.scheme and parts.netloc:
             return f"{parts.scheme}://{parts.netloc}{href}"
-    url = urljoin(base or "", href)
-    parts = urlsplit(url)
+    try:
+        url = urljoin(base or "", href)
+        parts = urlsplit(url)
+    except ValueError:  # malformed link: skipped, never a traceback
+        return None
     return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
 
 
 def host(url: str) -> str:
-    """Lower-case host name of ``url`` without port."""
-    return (urlsplit(url).hostname or "").lower()
+    """Lower-case host name of ``url`` without port; ``""`` for a malformed URL."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
 
 
 def is_site_host(hostname: str) -> bool:
