@@ -122,17 +122,26 @@ async def charts_page(datasette: Any, request: Any) -> Response:
     return Response.html(html, status=400 if error else 200)
 
 
-async def chart_svg(datasette: Any, request: Any) -> Response:
-    """One chart of one archive as an SVG document."""
-    name, key = request.url_vars["database"], request.url_vars["chart"]
-    if key not in CHART_TITLES:
-        return Response.text(f"unknown chart {key!r}; one of {', '.join(CHART_TITLES)}", status=404)
+async def _checked_filters(datasette: Any, request: Any, name: str) -> Any:
+    """The request's export filters, or the 400/404 response when they or the archive are wrong."""
     try:
         filters = filters_from(request.args)
     except ExportError as exc:
         return Response.text(str(exc), status=400)
     if name not in await _archives(datasette, request, name):
         return Response.text(f"no hbdt archive called {name!r}", status=404)
+    return filters
+
+
+async def chart_svg(datasette: Any, request: Any) -> Response:
+    """One chart of one archive as an SVG document."""
+    name, key = request.url_vars["database"], request.url_vars["chart"]
+    if key not in CHART_TITLES:
+        return Response.text(f"unknown chart {key!r}; one of {', '.join(CHART_TITLES)}", status=404)
+    checked = await _checked_filters(datasette, request, name)
+    if isinstance(checked, Response):
+        return checked
+    filters = checked
     charts = await datasette.get_database(name).execute_fn(lambda conn: coverage_charts(conn, filters))
     return Response(
         '<?xml version="1.0" encoding="UTF-8"?>\n' + charts[key],
@@ -143,12 +152,10 @@ async def chart_svg(datasette: Any, request: Any) -> Response:
 async def report_html(datasette: Any, request: Any) -> Response:
     """The self-contained coverage report of one archive, as a file to save."""
     name = request.url_vars["database"]
-    try:
-        filters = filters_from(request.args)
-    except ExportError as exc:
-        return Response.text(str(exc), status=400)
-    if name not in await _archives(datasette, request, name):
-        return Response.text(f"no hbdt archive called {name!r}", status=404)
+    checked = await _checked_filters(datasette, request, name)
+    if isinstance(checked, Response):
+        return checked
+    filters = checked
     page = await datasette.get_database(name).execute_fn(lambda conn: render_report(conn, filters))
     response = Response.html(page)
     response.headers["content-disposition"] = f'attachment; filename="hbdt-report-{name}.html"'
