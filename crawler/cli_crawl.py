@@ -64,8 +64,10 @@ def crawl(start_urls: tuple[str, ...], db: str, source: str, wayback_url: str, a
     """Crawl HBĐT listings, their congress articles and related items into the archive.
 
     Incremental: articles already archived are not fetched again (unless --refresh); pages that
-    failed last time are retried. Exit status 0 when the crawl did its job (failed pages are
-    recorded in the archive's failures table), 1 when it failed.
+    failed last time are retried. Exit status: 0 when every page went well; 3 (partial) when some
+    pages failed (recorded in the archive's failures table and retried next run); 1 when the run
+    failed (start page failed or forbidden, nothing archived); 2 for invalid arguments; 130 when
+    interrupted (run the same command to resume).
 
     Examples: hbdt crawl --db archive.db;
     hbdt crawl --source wayback --since 2019-06-01 --until 2020-12-31
@@ -85,8 +87,15 @@ def crawl(start_urls: tuple[str, ...], db: str, source: str, wayback_url: str, a
         args["start_urls"] = ",".join(start_urls or (DEFAULT_START_URL,))
     result = run_crawl(SPIDERS[source], db, args, _settings(settings))
     _report(result, db)
-    if not result.ok:
-        raise SystemExit(1)
+    _exit(result)
+
+
+def _exit(result: CrawlResult) -> None:
+    """End the command with the run's exit status (:data:`crawler.crawl.EXIT_CODES`)."""
+    if result.interrupted:
+        click.echo("interrupted: the archive is consistent; run the same command to resume", err=True)
+    if result.exit_code:
+        raise SystemExit(result.exit_code)
 
 
 def _report(result: CrawlResult, db: str) -> None:
@@ -117,9 +126,9 @@ def demo(db: str) -> None:
         settings = {**LOOPBACK_SETTINGS, "HBDT_MIRRORS": {mirror.url: f"https://{SITE_HOST}"}}
         result = run_crawl("hbdt", db, {"start_urls": start}, settings)
     _report(result, db)
-    if not result.ok:
-        raise SystemExit(1)
-    click.echo(f"Done. Browse the archive with:\n  datasette {db}\nor search it with:\n  hbdt search 'dang bo' --db {db}")
+    if result.ok:
+        click.echo(f"Done. Browse the archive with:\n  datasette {db}\nor search it with:\n  hbdt search 'dang bo' --db {db}")
+    _exit(result)
 
 
 @click.command()

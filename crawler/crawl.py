@@ -23,6 +23,13 @@ LOOPBACK_SETTINGS: dict[str, Any] = {
 #: retried by the next run.
 SUCCESS_STATUSES = ("ok", "partial")
 
+#: Exit status of ``hbdt crawl``/``hbdt demo`` for each run status: 0 only when nothing went wrong;
+#: ``partial`` (some pages failed, recorded for the next run) is 3 so that cron and systemd report
+#: it; ``failed`` is 1; an interrupted run (Ctrl-C, ``shutdown``) is 130. Invalid arguments exit 2.
+EXIT_CODES = {"ok": 0, "partial": 3, "failed": 1, "shutdown": 130}
+#: Exit status of any other ending (Scrapy's own finish reasons, an archive that could not open).
+EXIT_OTHER = 1
+
 #: Spider of each ``--source``.
 SPIDERS = {"live": "hbdt", "wayback": "hbdt_wayback"}
 
@@ -43,6 +50,20 @@ class CrawlResult:
     def ok(self) -> bool:
         """Whether the crawl did its job (it may have recorded some failed pages)."""
         return self.finish_reason == "finished" and self.status in SUCCESS_STATUSES
+
+    @property
+    def interrupted(self) -> bool:
+        """Whether the crawl was stopped by a signal (Ctrl-C, SIGTERM) before it finished."""
+        return self.finish_reason == "shutdown"
+
+    @property
+    def exit_code(self) -> int:
+        """The command's exit status (:data:`EXIT_CODES`)."""
+        if self.interrupted:
+            return EXIT_CODES["shutdown"]
+        if self.finish_reason != "finished":
+            return EXIT_OTHER
+        return EXIT_CODES.get(self.status, EXIT_OTHER)
 
 
 def project_settings(db: str, overrides: dict[str, Any] | None = None) -> Settings:

@@ -5,6 +5,12 @@ the server's ``Retry-After`` header. This middleware sits just inside it (order 
 ``process_response`` runs first) and, when a retryable answer carries ``Retry-After``, waits that
 long (capped by ``HBDT_RETRY_AFTER_MAX`` seconds, default 60) before handing the response on to
 ``RetryMiddleware``, which then schedules the retry. Other requests keep flowing meanwhile.
+
+:class:`EndpointMiddleware`: Scrapy's offsite check compares host names only, so a redirect to
+another port or scheme of an allowed host was followed. This one refuses any request (a redirect
+included: Scrapy schedules redirects as new requests) whose ``(scheme, host, port)`` is not among
+the spider's ``allowed_endpoints``; the refusal reaches the spider's errback as
+:class:`OffEndpointRequest`.
 """
 
 from __future__ import annotations
@@ -15,9 +21,11 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 from scrapy.utils.asyncio import sleep
+
+from crawler.urls import endpoint
 
 logger = logging.getLogger(__name__)
 
@@ -90,3 +98,41 @@ class RetryAfterMiddleware:
                 self.crawler.stats.inc_value("hbdt/retry_after_seconds", round(wait))
             await sleep(wait)
         return response
+
+
+class OffEndpointRequest(IgnoreRequest):
+    """A request to an endpoint (scheme, host, port) the crawl may not fetch; ``url`` is it."""
+
+    def __init__(self, url: str, redirected_from: str | None = None) -> None:
+        self.url = url
+        self.redirected_from = redirected_from
+        what = f"redirected off-site to {url}" if redirected_from else f"off-site URL {url}"
+        super().__init__(what)
+
+
+class EndpointMiddleware:
+    """Refuse requests whose endpoint is not in ``spider.allowed_endpoints`` (when it has one).
+
+    Counts ``hbdt/off_endpoint_refused``. Requests the middleware cannot judge (no such attribute on
+    the spider) pass untouched.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> EndpointMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        allowed = getattr(self.crawler.spider, "allowed_endpoints", None)
+        if allowed is None:
+            return
+        if endpoint(request.url) in allowed:
+            return
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value("hbdt/off_endpoint_refused")
+        redirects = request.meta.get("redirect_urls") or []
+        logger.warning("refused %s: not an allowed scheme/host/port%s", request.url,
+                       f" (redirected from {redirects[0]})" if redirects else "")
+        raise OffEndpointRequest(request.url, redirects[0] if redirects else None)

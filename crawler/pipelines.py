@@ -6,7 +6,8 @@ stored raw; failures are recorded with their depth and cleared once fetched; a `
 is opened when the spider opens and closed with its status and counts when it closes.
 
 Run status: ``ok``; ``partial`` (finished, some pages failed: they are recorded and retried next
-run); ``failed`` (the run could not do its job: its start page or the Wayback discovery failed);
+run); ``failed`` (the run could not do its job: its start page or the Wayback discovery failed
+or was forbidden, or it archived nothing while pages failed, e.g. every batch rolled back);
 Scrapy's finish reason otherwise (``shutdown`` after Ctrl-C, ...). A run killed outright stays
 ``running`` until the next run on the same host notices its process is gone and marks it
 ``interrupted``.
@@ -81,11 +82,22 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def run_status(finish_reason: str, fatal: str | None, failed: int) -> str:
-    """The ``crawl_runs`` status of a run from Scrapy's finish reason and what went wrong."""
+#: Stat counting pages whose parse raised (kept raw for ``hbdt reparse``).
+PARSE_ERRORS_STAT = "hbdt/parse_errors"
+
+
+def run_status(finish_reason: str, fatal: str | None, failed: int, archived: int | None = None,
+               tried: int = 0) -> str:
+    """The ``crawl_runs`` status of a run from Scrapy's finish reason and what went wrong.
+
+    ``failed``: the problems (failed pages, batches rolled back, parser errors); ``archived``: the
+    articles written; ``tried``: the article pages requested. A finished run with problems is
+    ``partial``, or ``failed`` when it tried articles and archived none of them."""
     if finish_reason != "finished":
         return finish_reason
     if fatal:
+        return "failed"
+    if failed and tried and archived == 0:
         return "failed"
     return "partial" if failed else "ok"
 
@@ -185,7 +197,9 @@ class ArchivePipeline:
         stats = self.crawler.stats.get_stats() if self.crawler and self.crawler.stats else {}
         counts: dict[str, Any] = run_counts(stats, self.writer.counts)
         write_errors = int(stats.get(ARCHIVE_ERRORS_STAT, 0))
-        status = run_status(reason, getattr(spider, "fatal", None), counts["failed"] + write_errors)
+        problems = counts["failed"] + write_errors + int(stats.get(PARSE_ERRORS_STAT, 0))
+        status = run_status(reason, getattr(spider, "fatal", None), problems, counts["archived"],
+                            int(stats.get("hbdt/article_requests", 0)))
         if write_errors:
             counts["archive_write_errors"] = write_errors
         listing_max = getattr(spider, "listing_max_id", None)

@@ -28,6 +28,21 @@ RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 DOWNLOAD_FAIL_ON_DATALOSS = True
 
+# -- resource bounds: an answer or a page over a bound is recorded in ``failures`` with the reason
+#: Largest answer accepted, in bytes, before and after decompression (Scrapy's
+#: HttpCompressionMiddleware applies it to the decompressed body, so a gzip bomb stops here).
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+#: Answers over this many bytes are logged as unusually large (still fetched).
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+#: Listing pages (or Wayback CDX result pages) read per run, and per start page: an endless pager
+#: stops there; the next page is recorded as a failure, so the next run goes on from it.
+HBDT_MAX_LISTING_PAGES = 10_000
+HBDT_MAX_LISTING_PAGES_PER_START = 3_000
+#: The deepest ``related_depth`` followed (``hbdt crawl --related-depth`` allows 0-5).
+HBDT_MAX_RELATED_DEPTH = 5
+#: Seconds one page parse may take before it is given up (0: no budget).
+HBDT_PARSE_TIMEOUT = 30.0
+
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 HTTPCACHE_ENABLED = False
@@ -36,6 +51,8 @@ FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
 DOWNLOADER_MIDDLEWARES = {
+    # refuses requests and redirects to any scheme/host/port the spider does not allow
+    "crawler.middlewares.EndpointMiddleware": 55,
     # waits for a 429/503 answer's Retry-After before the retry (capped by HBDT_RETRY_AFTER_MAX)
     "crawler.middlewares.RetryAfterMiddleware": 560,
 }

@@ -92,6 +92,32 @@ def origin(url: str) -> str:
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def endpoint(url: str) -> tuple[str, str, int] | None:
+    """``(scheme, host, port)`` a request for ``url`` goes to, the port filled in from the scheme
+    (``http://x/`` and ``http://x:80/`` are one endpoint); ``None`` for a malformed URL or one with
+    no host. What the crawl's origin check compares: a redirect to another scheme or port of the
+    same host is another endpoint."""
+    try:
+        parts = urlsplit(url.strip())
+        hostname = (parts.hostname or "").lower()
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if not hostname or scheme not in _DEFAULT_PORTS:
+        return None
+    return scheme, hostname, port if port is not None else _DEFAULT_PORTS[scheme]
+
+
+def site_endpoints() -> set[tuple[str, str, int]]:
+    """The site's own endpoints: http and https on their default ports, with or without ``www.``
+    (the site redirects between them)."""
+    return {(scheme, name, port) for scheme, port in _DEFAULT_PORTS.items() for name in SITE_HOSTS}
+
+
 def mirror_map(value: Mapping[str, str] | str | None) -> dict[str, str]:
     """The ``HBDT_MIRRORS`` setting (a mapping or its JSON text) as ``{mirror origin: canonical
     origin}``; ``ValueError`` with a one-line reason when it is not that."""
@@ -122,6 +148,11 @@ def set_mirrors(mapping: Mapping[str, str] | str | None) -> None:
     mirrors = mirror_map(mapping)
     _MIRRORS.clear()
     _MIRRORS.update(mirrors)
+
+
+def mirrors() -> list[str]:
+    """The declared mirror origins (:func:`set_mirrors`)."""
+    return list(_MIRRORS)
 
 
 def fetch_url(url: str) -> str:

@@ -29,17 +29,20 @@ import scrapy
 from scrapy.crawler import Crawler
 from scrapy.exceptions import (
     CannotResolveHostError,
+    DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
     IgnoreRequest,
     ResponseDataLossError,
 )
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.defer import CancelledError as TxCancelledError
 from twisted.internet.error import ConnectionRefusedError as TxConnectionRefused
 from twisted.internet.error import DNSLookupError, TCPTimedOutError
 from twisted.internet.error import TimeoutError as TxTimeoutError
 
 from crawler.archive import archived_urls, open_archive, pending_failures, skipped_urls
+from crawler.budget import ParseTimeout, time_budget
 from crawler.congress import is_congress
 from crawler.items import (
     ArticleRecord,
@@ -48,7 +51,9 @@ from crawler.items import (
     FetchRecovered,
     ListingItem,
     SkippedPage,
+    UnparsedPage,
 )
+from crawler.middlewares import OffEndpointRequest
 from crawler.pages import ArticlePage
 from crawler.pipelines import LISTING_MAX_ID_KEY
 from crawler.timeutil import now_iso
@@ -63,7 +68,12 @@ NOTHING_KEPT: tuple[tuple[str, ...], None] = ((), None)
 #: Statuses that end a crawl run successfully (failed pages are recorded and retried next run).
 FINISHED_STATUSES = ("ok", "partial")
 
-#: Settings every hbdt spider needs (spider priority: ``-s`` on the command line still wins).
+#: Default of ``HBDT_PARSE_TIMEOUT``: seconds one page parse may take before it is given up.
+DEFAULT_PARSE_TIMEOUT = 30.0
+#: Default of ``HBDT_MAX_RELATED_DEPTH``: the deepest ``related_depth`` a run follows.
+DEFAULT_MAX_RELATED_DEPTH = 5
+
+
 def flag(value: Any) -> bool:
     """A spider argument as a boolean (``-a refresh=1``, ``true``, ``yes``, ``on``)."""
     if isinstance(value, bool):
@@ -88,9 +98,26 @@ def iso_day(value: str | None) -> date | None:
         return None
 
 
+#: Reason recorded for an answer over ``DOWNLOAD_MAXSIZE`` (announced, received or decompressed).
+TOO_LARGE = "too large (over DOWNLOAD_MAXSIZE)"
+
+
+def oversize(exc: BaseException) -> bool:
+    """Whether ``exc`` is Scrapy refusing an answer for its size: an announced or received body
+    over ``DOWNLOAD_MAXSIZE`` (the download is cancelled) or a compressed body that decompresses
+    past it (``HttpCompressionMiddleware`` ignores it)."""
+    if isinstance(exc, (DownloadCancelledError, TxCancelledError)):
+        return True
+    return isinstance(exc, IgnoreRequest) and "DOWNLOAD_MAXSIZE" in str(exc)
+
+
 def describe_failure(failure: Any) -> tuple[str, int | None]:
     """A short reason and the HTTP status (if any) for a failed request's Twisted failure."""
     exc = getattr(failure, "value", failure)
+    if oversize(exc):
+        return TOO_LARGE, None
+    if isinstance(exc, OffEndpointRequest):
+        return str(exc), None
     if isinstance(exc, HttpError):
         status = exc.response.status
         return f"HTTP {status}", status
@@ -242,19 +269,52 @@ class ArchiveSpider(scrapy.Spider):
         self.related_wish: dict[str, int] = {}
         #: highest article id seen older than ``since`` (ids grow with time)
         self.old_id_floor: int | None = None
-        #: set when the run could not do its job (start page or discovery failed)
-        self.fatal: str | None = None
+        #: set when the run could not do its job (discovery failed); see :attr:`fatal`
+        self._fatal: str | None = None
+        #: start page key → why it failed (every start page failing fails the run)
+        self.start_failures: dict[str, str] = {}
         #: highest article id shown by the listing pages read this run (kept in the run's counts)
         self.listing_max_id: int | None = None
+        #: canonical keys of the start pages (a start page that fails fails the run)
+        self.start_keys: set[str] = set()
+        #: ``(scheme, host, port)`` the crawl may fetch (``EndpointMiddleware``); None: no check
+        self.allowed_endpoints: set[tuple[str, str, int]] | None = None
+        #: seconds one page parse may take (``HBDT_PARSE_TIMEOUT``)
+        self.parse_timeout: float = DEFAULT_PARSE_TIMEOUT
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArchiveSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         assert isinstance(spider, ArchiveSpider)
         spider.state = ArchiveState(crawler.settings.get("HBDT_DB"))
+        spider.parse_timeout = crawler.settings.getfloat("HBDT_PARSE_TIMEOUT", DEFAULT_PARSE_TIMEOUT)
+        max_depth = crawler.settings.getint("HBDT_MAX_RELATED_DEPTH", DEFAULT_MAX_RELATED_DEPTH)
+        if spider.related_depth > max_depth:
+            logger.warning("related_depth %d is over HBDT_MAX_RELATED_DEPTH: following related items %d deep",
+                           spider.related_depth, max_depth)
+            spider.related_depth = max_depth
         # a mirror's pages are archived under the canonical URLs of the site it mirrors
         set_mirrors(crawler.settings.get("HBDT_MIRRORS"))
+        spider.allowed_endpoints = spider.endpoints()
         return spider
+
+    @property
+    def fatal(self) -> str | None:
+        """Why the run could not do its job (``None`` when it could): discovery failed, or every
+        start page failed or was refused (one failed start page among others makes it partial)."""
+        if self._fatal:
+            return self._fatal
+        if self.start_keys and self.start_keys <= set(self.start_failures):
+            return "; ".join(f"start page {key}: {why}" for key, why in sorted(self.start_failures.items()))
+        return None
+
+    @fatal.setter
+    def fatal(self, reason: str | None) -> None:
+        self._fatal = reason
+
+    def endpoints(self) -> set[tuple[str, str, int]] | None:
+        """The ``(scheme, host, port)`` this spider may fetch (``None``: no check)."""
+        return None
 
     def closed(self, reason: str) -> None:
         self.state.close()
@@ -334,6 +394,7 @@ class ArchiveSpider(scrapy.Spider):
             return
         booked = self.claim(key, depth, judge)
         if booked in ("new", "again"):
+            self.stat("article_requests")
             yield self.article_request(url, key, depth, again=booked == "again", near=near, judge=judge)
         elif booked == "expand":
             related, capture_timestamp = self.kept[key]
@@ -395,11 +456,26 @@ class ArchiveSpider(scrapy.Spider):
         depth, judge = self.requested.get(key, (depth, judge))
         self.handled.add(key)
         yield from self.recovered(key)
-        page = ArticlePage(body, url=page_url, encoding=encoding)
-        if not page.is_article():
+        try:
+            with time_budget(self.parse_timeout):
+                page = ArticlePage(body, url=page_url, encoding=encoding)
+                record = page.to_record() if page.is_article() else None
+        except ParseTimeout as exc:
+            self.stat("parse_timeouts")
+            self.stat("failed_requests")
+            logger.error("gave up parsing %s: %s", page_url, exc)
+            yield FetchFailure(url=key, reason=str(exc), status=None, depth=depth)
+            return
+        except Exception as exc:  # noqa: BLE001 - a parser bug must not lose the page: it is kept raw
+            self.stat("parse_errors")
+            self.stat("unparsed_pages")
+            logger.exception("parser error on %s: kept raw for hbdt reparse", page_url)
+            yield UnparsedPage(url=page_url, body=body, reason=f"parse error: {type(exc).__name__}: {exc}"[:300],
+                               encoding=encoding)
+            return
+        if record is None:
             yield from self.not_an_article(body, page_url=page_url, encoding=encoding)
             return
-        record = page.to_record()
         record.url = page_url
         rejection = self.rejection(record, depth, judge)
         if rejection is not None:
@@ -443,14 +519,21 @@ class ArchiveSpider(scrapy.Spider):
     def on_error(self, failure: Any) -> Iterator[Any]:
         """Errback: a request failed after its retries; record it with its depth.
 
-        A request Scrapy refused to send (robots.txt forbids it, or a redirect left the allowed
-        hosts) is not a failure: it is skipped and counted (``not_fetched``)."""
+        A request Scrapy refused to send because robots.txt forbids it is not a failure: it is
+        skipped and counted (``not_fetched``). An answer over ``DOWNLOAD_MAXSIZE`` and a redirect
+        to another scheme, host or port are failures (recorded, with their reason)."""
         request = failure.request
         key = request.cb_kwargs.get("key") or request.url
         depth = self.requested.get(key, (request.cb_kwargs.get("depth", 0), False))[0]
         self.handled.add(key)
         reason, status = describe_failure(failure)
-        if isinstance(failure.value, IgnoreRequest) and not isinstance(failure.value, HttpError):
+        exc = failure.value
+        if key in self.start_keys:
+            self.start_failures[key] = reason
+        if oversize(exc):
+            self.stat("too_large")
+        elif isinstance(exc, IgnoreRequest) and not isinstance(exc, HttpError) and not (
+                isinstance(exc, OffEndpointRequest) and exc.redirected_from):
             self.stat("not_fetched")
             logger.info("not fetched: %s (%s)", request.url, reason)
             return

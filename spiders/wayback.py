@@ -36,7 +36,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from crawler.items import SkippedPage
 from crawler.pages import ListingPage
 from crawler.timeutil import now_vn
-from crawler.urls import article_ids, host, listing_page
+from crawler.urls import article_ids, endpoint, host, listing_page
 from crawler.wayback import (
     CaptureIndex,
     capture_url,
@@ -71,9 +71,23 @@ class WaybackSpider(ArchiveSpider):
         self.capture_margin = timedelta(days=int(capture_margin_days))
         self.index = CaptureIndex()
         self.cdx_pages = 0
+        #: CDX result pages read at most (``HBDT_MAX_LISTING_PAGES``: the run's listing bound)
+        self.max_cdx_pages = 10_000
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WaybackSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        assert isinstance(spider, WaybackSpider)
+        spider.max_cdx_pages = crawler.settings.getint("HBDT_MAX_LISTING_PAGES", spider.max_cdx_pages)
+        return spider
 
     def run_args(self) -> dict[str, Any]:
         return {**super().run_args(), "wayback_url": self.wayback_url}
+
+    def endpoints(self) -> set[tuple[str, str, int]]:
+        """Only the Wayback Machine's own scheme, host and port."""
+        point = endpoint(self.wayback_url)
+        return {point} if point is not None else set()
 
     # -- discovery ---------------------------------------------------------------------------
 
@@ -104,7 +118,11 @@ class WaybackSpider(ArchiveSpider):
         self.stat("cdx_rows", len(page.rows))
         for row in page.rows:
             self.index.add(row)
-        if page.resume_key and page.rows:
+        if page.resume_key and page.rows and self.cdx_pages >= self.max_cdx_pages:
+            self.stat("listing_cap")
+            logger.warning("CDX paging stops after %d pages (HBDT_MAX_LISTING_PAGES)", self.cdx_pages)
+            yield from self.after_discovery()
+        elif page.resume_key and page.rows:
             yield self.cdx_request(page.resume_key)
         else:
             yield from self.after_discovery()

@@ -100,7 +100,7 @@ def test_failure_is_recorded_then_retried_at_its_depth_next_run(hbdt_cli, mirror
     else:
         mirror.add_fault(path, replace(fault))
     db = tmp_path / "archive.db"
-    crawl(hbdt_cli, mirror, db, *settings)
+    crawl(hbdt_cli, mirror, db, *settings, expect=3)  # partial: exit 3, so cron/systemd notice
     assert failures(db) == [(mirror.url + path, reason, status, depth)]
     run = last_run(db)
     assert run["status"] == "partial" and run["failed"] == 1

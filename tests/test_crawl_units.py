@@ -95,12 +95,16 @@ def test_describe_failure(exc, reason, status):
 
 
 @pytest.mark.parametrize(
-    ("reason", "fatal", "failed", "status"),
-    [("finished", None, 0, "ok"), ("finished", None, 2, "partial"), ("finished", "start page", 1, "failed"),
-     ("shutdown", None, 0, "shutdown")],
+    ("reason", "fatal", "failed", "archived", "tried", "status"),
+    [("finished", None, 0, 5, 5, "ok"), ("finished", None, 0, 0, 0, "ok"), ("finished", None, 2, 5, 7, "partial"),
+     ("finished", "start page", 1, 5, 6, "failed"), ("shutdown", None, 0, 5, 5, "shutdown"),
+     # articles tried, none archived, pages failed or batches rolled back: the run failed
+     ("finished", None, 3, 0, 3, "failed"),
+     # no article tried (a listing bound was hit): partial
+     ("finished", None, 1, 0, 0, "partial")],
 )
-def test_run_status(reason, fatal, failed, status):
-    assert run_status(reason, fatal, failed) == status
+def test_run_status(reason, fatal, failed, archived, tried, status):
+    assert run_status(reason, fatal, failed, archived, tried) == status
 
 
 def test_run_counts():
