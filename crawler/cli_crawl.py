@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 import click
@@ -14,8 +15,13 @@ from crawler.wayback import DEFAULT_WAYBACK_URL
 logger = logging.getLogger(__name__)
 
 
+def _progress() -> dict[str, Any]:
+    """``HBDT_PROGRESS`` on when stderr is a terminal (a person watching), off in cron/systemd."""
+    return {"HBDT_PROGRESS": sys.stderr.isatty()}
+
+
 def _settings(pairs: tuple[str, ...]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = _progress()
     for pair in pairs:
         try:
             name, value = parse_setting(pair)
@@ -123,7 +129,7 @@ def demo(db: str) -> None:
     with serving() as mirror:
         start = f"{mirror.url}/11/page/1/CHINH-TRI.htm"
         click.echo(f"Serving the sample site at {mirror.url}; crawling {start}", err=True)
-        settings = {**LOOPBACK_SETTINGS, "HBDT_MIRRORS": {mirror.url: f"https://{SITE_HOST}"}}
+        settings = {**LOOPBACK_SETTINGS, **_progress(), "HBDT_MIRRORS": {mirror.url: f"https://{SITE_HOST}"}}
         result = run_crawl("hbdt", db, {"start_urls": start}, settings)
     _report(result, db)
     if result.ok:

@@ -45,6 +45,9 @@ HBDT_PARSE_TIMEOUT = 30.0
 
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+#: Scrapy 2.19's remote-control HTTP server (the telnet console's successor) listens on a port of
+#: its own: off, as the telnet console is.
+REMOTE_CONTROL_ENABLED = False
 HTTPCACHE_ENABLED = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
@@ -58,6 +61,13 @@ DOWNLOADER_MIDDLEWARES = {
 }
 #: At most one request a second, one at a time, to the real Internet Archive.
 DOWNLOAD_SLOTS = {"web.archive.org": {"concurrency": 1, "delay": 1.0, "jitter": 0}}
+
+EXTENSIONS = {
+    # the live status line on a terminal (HBDT_PROGRESS)
+    "crawler.progress.Progress": 500,
+}
+#: Draw a one-line live status on stderr (``hbdt crawl``/``demo`` set it when stderr is a TTY).
+HBDT_PROGRESS = False
 
 ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 300,

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from scrapy.exceptions import (
+    DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
     IgnoreRequest,
@@ -23,7 +24,14 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.archive import finish_run, open_archive, start_run
-from crawler.middlewares import RetryAfterMiddleware, retry_after_seconds
+from crawler.budget import time_budget
+from crawler.items import FetchFailure, UnparsedPage
+from crawler.middlewares import (
+    EndpointMiddleware,
+    OffEndpointRequest,
+    RetryAfterMiddleware,
+    retry_after_seconds,
+)
 from crawler.pipelines import LISTING_MAX_ID_KEY, run_counts, run_status, stale_runs
 from spiders.base import ArchiveState, describe_failure, run_args_cover
 from spiders.hbdt import HbdtSpider
@@ -210,3 +218,108 @@ def test_date_verdict(since, until, day, article_id, floor, verdict):
     s = spider(since=since, until=until)
     s.old_id_floor = floor
     assert s.date_verdict(day, article_id) == verdict
+
+
+@pytest.mark.parametrize(
+    ("exc", "reason"),
+    [
+        (DownloadCancelledError("Received 9000000 bytes which is larger than download max size (8388608)"),
+         "too large (over DOWNLOAD_MAXSIZE)"),
+        (IgnoreRequest("Ignored response <200 http://x/> because its body (1048576 B compressed, 8388609 B "
+                       "decompressed so far) exceeded DOWNLOAD_MAXSIZE (8388608 B) during decompression."),
+         "too large (over DOWNLOAD_MAXSIZE)"),
+        (OffEndpointRequest("http://127.0.0.1:9/a.htm", "http://127.0.0.1:8/a.htm"),
+         "redirected off-site to http://127.0.0.1:9/a.htm"),
+    ],
+)
+def test_describe_failure_of_bounds(exc, reason):
+    assert describe_failure(_failure(exc)) == (reason, None)
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("http://127.0.0.1:8000/11/1/a.htm", True),
+        ("http://127.0.0.1:80/11/1/a.htm", False),  # another port of the same host
+        ("https://127.0.0.1:8000/11/1/a.htm", False),  # another scheme
+        ("http://127.0.0.1:8001/11/1/a.htm", False),
+        ("https://baohoabinh.com.vn/11/1/a.htm", True),
+        ("http://www.baohoabinh.com.vn:80/11/1/a.htm", True),
+        ("https://baohoabinh.com.vn:8443/11/1/a.htm", False),
+        ("http://[::1/11/1/a.htm", False),
+    ],
+)
+def test_endpoint_middleware_compares_scheme_host_and_port(url, allowed):
+    spider = HbdtSpider(start_urls="http://127.0.0.1:8000/11/page/1/CHINH-TRI.htm")
+    spider.allowed_endpoints = spider.endpoints()
+    crawler: Any = SimpleNamespace(spider=spider, stats=None)
+    middleware = EndpointMiddleware(crawler)
+    request = Request("http://127.0.0.1:8000/") if "[" in url else Request(url)
+    if "[" in url:  # Scrapy refuses to build such a request; the check itself must say no
+        assert spider.allowed(url) is False
+        return
+    if allowed:
+        assert middleware.process_request(request) is None
+    else:
+        with pytest.raises(OffEndpointRequest):
+            middleware.process_request(request)
+    assert spider.allowed(url) is allowed
+
+
+def _article_spider() -> HbdtSpider:
+    spider = HbdtSpider(start_urls="http://127.0.0.1:8000/11/page/1/CHINH-TRI.htm")
+    spider.crawler = SimpleNamespace(stats=None)  # type: ignore[assignment]
+    return spider
+
+
+def test_a_parser_crash_keeps_the_page_raw_with_its_reason(monkeypatch):
+    class Exploding:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr("spiders.base.ArticlePage", Exploding)
+    items = list(_article_spider().handle_article(b"<html>x</html>", page_url="http://127.0.0.1:8000/11/1/a.htm",
+                                                  key="http://127.0.0.1:8000/11/1/a.htm", depth=0, encoding=None))
+    assert [type(i) for i in items] == [UnparsedPage]
+    assert items[0].reason == "parse error: RecursionError: maximum recursion depth exceeded"
+    assert items[0].body == b"<html>x</html>"
+
+
+def test_a_parse_over_its_time_budget_is_a_recorded_failure(monkeypatch):
+    class Slow:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            while True:  # a parse that never ends; only the budget stops it
+                pass
+
+    monkeypatch.setattr("spiders.base.ArticlePage", Slow)
+    spider = _article_spider()
+    spider.parse_timeout = 0.2
+    items = list(spider.handle_article(b"<html>x</html>", page_url="http://127.0.0.1:8000/11/1/a.htm",
+                                       key="http://127.0.0.1:8000/11/1/a.htm", depth=1, encoding=None))
+    assert [type(i) for i in items] == [FetchFailure]
+    assert items[0].reason == "parse took longer than 0.2 s (HBDT_PARSE_TIMEOUT)"
+    assert items[0].depth == 1
+
+
+def test_time_budget_leaves_fast_code_alone_and_restores_the_handler():
+    import signal
+
+    before = signal.getsignal(signal.SIGALRM)
+    with time_budget(5):
+        total = sum(range(1000))
+    assert total == 499500
+    assert signal.getsignal(signal.SIGALRM) is before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_project_settings_bound_a_crawl_and_keep_telnet_off():
+    from crawler.crawl import project_settings
+
+    settings = project_settings("archive.db")
+    assert settings.getbool("TELNETCONSOLE_ENABLED") is False
+    assert settings.getbool("REMOTE_CONTROL_ENABLED") is False  # Scrapy 2.19 listens on a port otherwise
+    assert settings.getint("DOWNLOAD_MAXSIZE") == 8 * 1024 * 1024
+    assert 0 < settings.getint("DOWNLOAD_WARNSIZE") < settings.getint("DOWNLOAD_MAXSIZE")
+    assert settings.getint("HBDT_MAX_LISTING_PAGES_PER_START") <= settings.getint("HBDT_MAX_LISTING_PAGES")
+    assert settings.getfloat("HBDT_PARSE_TIMEOUT") > 0
+    assert settings.getdict("DOWNLOADER_MIDDLEWARES")["crawler.middlewares.EndpointMiddleware"] < 600
