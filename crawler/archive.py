@@ -37,7 +37,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import sqlite_utils
 
@@ -468,17 +468,104 @@ def _writer_connection(path: str) -> sqlite3.Connection:
     return conn
 
 
+#: Tables every hbdt archive has (what tells it from any other SQLite database).
+ARCHIVE_TABLES = ("articles", "crawl_runs", "failures")
+
+
+def _check_file(p: Path, *, may_be_missing: bool) -> bool:
+    """Refuse what cannot be an archive file; return whether ``p`` exists with content."""
+    if not p.exists():
+        if may_be_missing:
+            return False
+        raise ArchiveError(f"no archive at {p}")
+    if p.is_dir():
+        raise ArchiveError(f"{p} is a directory, not an archive file")
+    if not p.is_file():
+        raise ArchiveError(f"{p} is not a regular file")
+    if p.stat().st_size == 0:
+        if may_be_missing:
+            return False
+        raise ArchiveError(f"{p} is empty, not an hbdt archive")
+    # The file is never opened here to look at its header: closing any descriptor of a file drops
+    # every POSIX lock this process holds on it, SQLite's included. SQLite says what it is.
+    return True
+
+
+def _database_error(p: Path, exc: sqlite3.DatabaseError) -> ArchiveError:
+    """A one-line :class:`ArchiveError` for an SQLite error on ``p``."""
+    if "file is not a database" in str(exc):
+        return ArchiveError(f"{p} is not an SQLite database, so not an hbdt archive")
+    return ArchiveError(f"{p}: {exc}")
+
+
+def _check_archive_tables(conn: sqlite3.Connection, p: Path) -> None:
+    """Refuse an SQLite database that is not an hbdt archive (an empty one is accepted)."""
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if tables and not set(ARCHIVE_TABLES) <= tables:
+        shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+        raise ArchiveError(f"{p} is an SQLite database but not an hbdt archive (tables: {shown}); "
+                           "it is left untouched")
+
+
+def open_archive_readonly(path: str | os.PathLike[str]) -> sqlite_utils.Database:
+    """Open an existing archive for reading only, for ``search``, ``show``, ``stats``, ``export``,
+    ``report`` and ``serve``: nothing is written to it (no schema, no journal mode change).
+
+    A SQLite ``mode=ro`` connection; when its directory is read-only and SQLite cannot make the
+    WAL index there, ``immutable=1`` (safe only when no ``-wal`` file holds unmerged writes: then
+    a one-line error says so). Raises :class:`ArchiveError` for a missing, empty, non-SQLite or
+    non-hbdt file, or an archive older than this hbdt's schema (``hbdt reparse`` upgrades it).
+    """
+    p = Path(path)
+    _check_file(p, may_be_missing=False)
+    uri = "file:" + quote(str(p.resolve())) + "?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            conn.close()
+            wal = Path(str(p) + "-wal")
+            if wal.exists() and wal.stat().st_size > 0:
+                raise ArchiveError(
+                    f"{p}: its directory is read-only and {wal.name} holds writes not yet merged; "
+                    "copy the archive with its -wal file to a writable directory and open the copy"
+                ) from None
+            conn = sqlite3.connect(uri + "&immutable=1", uri=True, check_same_thread=False)
+        _check_archive_tables(conn, p)
+        if not all(conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [t]).fetchone()
+                   for t in ARCHIVE_TABLES):
+            raise ArchiveError(f"{p} is an empty SQLite database, not an hbdt archive")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version < SCHEMA_VERSION:
+            raise ArchiveError(f"{p} is an hbdt archive of schema v{version}, older than this hbdt's "
+                               f"v{SCHEMA_VERSION}: run `hbdt reparse --db {p}` once to upgrade it")
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    except sqlite3.DatabaseError as exc:
+        raise _database_error(p, exc) from exc
+    return sqlite_utils.Database(conn)
+
+
 def open_archive(path: str | os.PathLike[str], *, create: bool = True) -> sqlite_utils.Database:
     """Open (create) the archive: WAL journal, foreign_keys=ON, busy_timeout, :func:`ensure_schema`.
 
-    With ``create=False`` a missing file raises :class:`ArchiveError` instead of being created.
+    For the commands that write (``crawl``, ``demo``, ``reparse``): the only ones that create an
+    archive or migrate its schema. With ``create=False`` a missing file raises
+    :class:`ArchiveError` instead of being created. Another SQLite database (one with tables but
+    not an archive's) is refused untouched.
     """
     p = Path(path)
     if not create and not p.is_file():
         raise ArchiveError(f"no archive at {p}")
-    new = not p.exists() or p.stat().st_size == 0
+    new = not _check_file(p, may_be_missing=True)
     try:
         db = sqlite_utils.Database(p)
+        if not new:  # before anything is written: someone else's database is left as it is
+            try:
+                _check_archive_tables(db.conn, p)
+            except ArchiveError:
+                db.close()
+                raise
         if new:  # larger pages hold an article row each with less waste; only settable when empty
             db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         _connection_pragmas(db.conn)
@@ -488,7 +575,7 @@ def open_archive(path: str | os.PathLike[str], *, create: bool = True) -> sqlite
         db.execute("PRAGMA synchronous = NORMAL")
         ensure_schema(db)
     except sqlite3.DatabaseError as exc:
-        raise ArchiveError(f"{p}: {exc}") from exc
+        raise _database_error(p, exc) from exc
     return db
 
 

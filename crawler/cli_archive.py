@@ -10,18 +10,20 @@ import io
 import json
 import logging
 import os
+import re
 import sqlite3
 import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, Any
 
 import click
 import sqlite_utils
 
 from crawler import archive
+from crawler.cli_errors import fail
 from crawler.export import (
     FORMATS,
     PER,
@@ -54,17 +56,13 @@ _db_option = click.option(
 )
 
 
-def fail(message: str) -> NoReturn:
-    """Print ``hbdt: error: message`` on stderr and exit with status 2."""
-    click.echo(f"hbdt: error: {message}", err=True)
-    sys.exit(2)
 
 
 @contextmanager
 def _archive(db_path: Path) -> Iterator[sqlite_utils.Database]:
-    """Open an existing archive or fail cleanly."""
+    """Open an existing archive read-only, or fail with one line (exit 2)."""
     try:
-        db = archive.open_archive(db_path, create=False)
+        db = archive.open_archive_readonly(db_path)
     except archive.ArchiveError as exc:
         fail(str(exc))
     try:
@@ -145,6 +143,10 @@ def show(url: str, db_path: Path) -> None:
     click.echo(_dump(record))
 
 
+#: A search word that looks like a long option (``--limt``): a mistyped option, not a query.
+LONG_OPTION_RE = re.compile(r"^--[A-Za-z][\w-]*(=.*)?$")
+
+
 @click.command(context_settings={"ignore_unknown_options": True})
 @click.argument("query", nargs=-1)
 @_db_option
@@ -158,6 +160,9 @@ def search(query: tuple[str, ...], db_path: Path, limit: int, as_json: bool) -> 
 
     Example: hbdt search dang bo lac son --limit 5
     """
+    for word in query:
+        if LONG_OPTION_RE.match(word):
+            fail(f"no such option: {word.split('=', 1)[0]} (hbdt search takes --db, --limit and --json)")
     text = " ".join(query)
     with _archive(db_path) as db:
         try:
@@ -307,7 +312,7 @@ def serve(db_path: Path, port: int, host: str) -> None:
     Example: hbdt serve --db archive.db --port 8001   (then open http://127.0.0.1:8001/)
     """
     with _archive(db_path):
-        pass  # checks the file, brings the schema up to date
+        pass  # refuses anything but a current hbdt archive, read-only: nothing is written
     metadata_path = write_metadata(db_path)
     argv = datasette_command(db_path, host=host, port=port, metadata_path=metadata_path)
     log.info("exec %s", " ".join(argv))

@@ -8,8 +8,9 @@ from typing import Any
 
 import click
 
-from crawler.crawl import LOOPBACK_SETTINGS, SPIDERS, CrawlResult, parse_setting, run_crawl
-from crawler.urls import DEFAULT_START_URL, SITE_HOST, mirror_map
+from crawler.cli_errors import fail
+from crawler.crawl import LOOPBACK_SETTINGS, SPIDERS, CrawlResult, check_setting, parse_setting, run_crawl
+from crawler.urls import DEFAULT_START_URL, SITE_HOST, endpoint, mirror_map
 from crawler.wayback import DEFAULT_WAYBACK_URL
 
 logger = logging.getLogger(__name__)
@@ -21,16 +22,42 @@ def _progress() -> dict[str, Any]:
 
 
 def _settings(pairs: tuple[str, ...]) -> dict[str, Any]:
+    """The ``-s NAME=VALUE`` overrides, each checked against the type of the setting's default
+    (one-line error, exit 2: a bad value must not surface as a traceback inside Scrapy)."""
     out: dict[str, Any] = _progress()
     for pair in pairs:
         try:
             name, value = parse_setting(pair)
             if name == "HBDT_MIRRORS":
                 mirror_map(value)
+            else:
+                check_setting(name, value)
         except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="-s") from exc
+            fail(f"-s {pair}: {exc}")
         out[name] = value
     return out
+
+
+def _check_db(db: str) -> None:
+    """Open (create) the archive once before the crawl: a directory, an unwritable path or a file
+    that is not an hbdt archive is a one-line error (exit 2) rather than a traceback."""
+    from crawler.archive import ArchiveError, open_archive
+
+    try:
+        open_archive(db).close()
+    except ArchiveError as exc:
+        fail(f"--db: {exc}")
+
+
+def _check_start_urls(urls: tuple[str, ...]) -> None:
+    for url in urls:
+        if endpoint(url) is None:
+            fail(f"--start-url {url!r}: expected an http:// or https:// URL with a host")
+
+
+def _check_window(since: str | None, until: str | None) -> None:
+    if since and until and since > until:
+        fail(f"--since {since} is after --until {until}: nothing could be archived")
 
 
 def _check_day(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -78,6 +105,10 @@ def crawl(start_urls: tuple[str, ...], db: str, source: str, wayback_url: str, a
     Examples: hbdt crawl --db archive.db;
     hbdt crawl --source wayback --since 2019-06-01 --until 2020-12-31
     """
+    _check_start_urls(start_urls)
+    _check_window(since, until)
+    overrides = _settings(settings)
+    _check_db(db)
     args: dict[str, Any] = {
         "all_topics": all_topics,
         "related_depth": related_depth,
@@ -91,7 +122,7 @@ def crawl(start_urls: tuple[str, ...], db: str, source: str, wayback_url: str, a
         args["wayback_url"] = wayback_url
     else:
         args["start_urls"] = ",".join(start_urls or (DEFAULT_START_URL,))
-    result = run_crawl(SPIDERS[source], db, args, _settings(settings))
+    result = run_crawl(SPIDERS[source], db, args, overrides)
     _report(result, db)
     _exit(result)
 
@@ -126,6 +157,7 @@ def demo(db: str) -> None:
     """
     from crawler.mirror import serving
 
+    _check_db(db)
     with serving() as mirror:
         start = f"{mirror.url}/11/page/1/CHINH-TRI.htm"
         click.echo(f"Serving the sample site at {mirror.url}; crawling {start}", err=True)
@@ -151,7 +183,7 @@ def reparse(db: str) -> None:
     try:
         archive = open_archive(db, create=False)
     except ArchiveError as exc:
-        raise click.ClickException(str(exc)) from exc
+        fail(str(exc))
     try:
         result = reparse_raw_pages(archive)
     finally:

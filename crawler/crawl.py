@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -105,7 +106,39 @@ def parse_setting(pair: str) -> tuple[str, Any]:
     if "=" not in pair:
         raise ValueError(f"expected NAME=VALUE, got {pair!r}")
     name, value = pair.split("=", 1)
-    return name.strip(), value
+    name = name.strip()
+    if not name:
+        raise ValueError(f"expected NAME=VALUE, got {pair!r}")
+    return name, value
+
+
+_BOOL_WORDS = {"0", "1", "true", "false", "yes", "no", "on", "off"}
+
+
+def check_setting(name: str, value: str) -> None:
+    """``ValueError`` (one line) when ``value`` does not convert to the type of the default of
+    setting ``name`` (project settings first, then Scrapy's); unknown names pass (Scrapy ignores
+    them, spiders and extensions may read them)."""
+    default = project_settings("archive.db").get(name)
+    text = value.strip()
+    try:
+        if isinstance(default, bool):
+            if text.lower() not in _BOOL_WORDS:
+                raise ValueError
+        elif isinstance(default, int):
+            int(text)
+        elif isinstance(default, float):
+            float(text)
+        elif isinstance(default, dict) and text:
+            if not isinstance(json.loads(text), dict):
+                raise ValueError
+        elif isinstance(default, (list, tuple)) and text.startswith("["):
+            if not isinstance(json.loads(text), list):
+                raise ValueError
+    except ValueError:
+        kind = {bool: "a boolean (0/1, true/false)", int: "an integer", float: "a number",
+                dict: "a JSON object"}.get(type(default), "a JSON list")
+        raise ValueError(f"{name} expects {kind}, got {value!r}") from None
 
 
 @dataclass

@@ -12,8 +12,10 @@
 # Takes an exclusive flock on HBDT_LOCK, so two crawls never write the same archive at once: a
 # second run while one is going refuses at once and exits 75 (EX_TEMPFAIL). Otherwise it runs
 # `hbdt -v crawl --db HBDT_DB "$@"`, appends its output to HBDT_LOG between two dated lines, and
-# exits with the crawl's status: 0 when it finished (failed pages are recorded and retried next
-# time), non-zero when it failed.
+# exits with the crawl's status: 0 when every page went well; 3 when the run was partial (some
+# pages failed: recorded in the archive and retried next run); 1 when it failed; 2 for a
+# configuration error (bad option, unwritable archive, log or lock path); 130 when interrupted.
+# cron mails and systemd marks the unit failed for every non-zero status.
 set -u
 
 DB=${HBDT_DB:-/var/lib/hbdt/archive.db}
@@ -23,7 +25,15 @@ HBDT=${HBDT_BIN:-hbdt}
 
 stamp() { date '+%Y-%m-%dT%H:%M:%S%:z'; }
 
-mkdir -p "$(dirname "$DB")" "$(dirname "$LOG")" "$(dirname "$LOCK")"
+# Each state directory must exist (or be creatable) and be writable: say which one is not, in one
+# line, and exit 2 (a configuration error) before anything runs.
+for path in "$DB" "$LOG" "$LOCK"; do
+  dir=$(dirname "$path")
+  if ! mkdir -p "$dir" 2>/dev/null || ! [ -w "$dir" ] || { [ -e "$path" ] && ! [ -w "$path" ]; }; then
+    echo "hbdt-scheduled: error: cannot write $path (directory $dir missing or read-only)" >&2
+    exit 2
+  fi
+done
 
 exec 9>>"$LOCK"
 if ! flock --nonblock 9; then
