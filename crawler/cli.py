@@ -7,6 +7,7 @@ search, export, serve), ``cli_report`` (report).
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from typing import Any
@@ -39,7 +40,42 @@ class OneLineErrors(click.Group):
             sys.exit(exc.exit_code)
 
 
-@click.group(cls=OneLineErrors)
+#: Each command → ``module:attribute``. A command's module (and what it needs: Scrapy for crawl,
+#: sqlite-utils for the archive commands, ...) is imported only when that command runs, so that
+#: ``hbdt parse`` starts without Scrapy, sqlite-utils or datasette. ``hbdt --help`` imports them all.
+LAZY_COMMANDS: dict[str, str] = {
+    "crawl": "crawler.cli_crawl:crawl",
+    "demo": "crawler.cli_crawl:demo",
+    "reparse": "crawler.cli_crawl:reparse",
+    "parse": "crawler.cli_parse:parse",
+    "stats": "crawler.cli_archive:stats",
+    "show": "crawler.cli_archive:show",
+    "search": "crawler.cli_archive:search",
+    "export": "crawler.cli_archive:export",
+    "serve": "crawler.cli_archive:serve",
+    "report": "crawler.cli_report:report",
+}
+
+
+class LazyGroup(OneLineErrors):
+    """A group whose commands are imported on first use (:data:`LAZY_COMMANDS`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy: dict[str, str] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            module_name, attribute = self.lazy[cmd_name].split(":")
+            command = getattr(importlib.import_module(module_name), attribute)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup)
 @click.version_option(__version__, prog_name="hbdt")
 @click.option("-v", "--verbose", count=True, help="More logging (-v info, -vv debug).")
 def main(verbose: int) -> None:
@@ -52,11 +88,8 @@ def main(verbose: int) -> None:
 
 
 def _register() -> None:
-    from crawler import cli_archive, cli_crawl, cli_parse, cli_report
-
-    for module in (cli_crawl, cli_parse, cli_archive, cli_report):
-        for command in module.COMMANDS:
-            main.add_command(command)
+    for name, target in LAZY_COMMANDS.items():
+        main.lazy[name] = target
 
 
 _register()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,23 +88,85 @@ class Document:
     title_tag: str | None
 
 
-def decode(body: bytes | str, declared_encoding: str | None = None) -> str:
-    """Decode page bytes honouring the HTTP charset, a BOM, then ``<meta charset>``.
+#: Letters only Vietnamese text has (NFC): a decoding that yields many of them is the right one.
+_VIET_RE = re.compile(
+    "[ăâđêôơưĂÂĐÊÔƠƯ"
+    "àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
+    "ÀÁẢÃẠẰẮẲẴẶẦẤẨẪẬÈÉẺẼẸỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌỒỐỔỖỘỜỚỞỠỢÙÚỦŨỤỪỨỬỮỰỲÝỶỸỴ]"
+)
+#: What UTF-8 read as a single-byte code page looks like (``Ä‘`` for đ, ``Ã¡`` for á, ...), and
+#: the replacement character.
+_MOJIBAKE_RE = re.compile("[ÃÄÆáº][\x80-\xbfŒœŠšŸŽžƒˆ˜–-›€™]|�")
+#: Encodings a page of this site family may be in that the bytes can silently be mistaken for.
+_SINGLE_BYTE = ("windows-1258", "cp1258", "windows-1252", "cp1252", "iso-8859-1", "latin-1", "latin1",
+                "ascii", "us-ascii", "iso-8859-15")
 
-    ``windows-1258`` (legacy Vietnamese) is supported; undecodable bytes become U+FFFD.
+
+#: Latin letters Vietnamese never uses: a legacy code page read as another one makes them.
+_FOREIGN_RE = re.compile("[ÐðÞþßæÆøØåÅñÑçÇäëËïÏöÖüÜÿ]")
+_WORD_RE = re.compile(r"[^\W\d_]{2,}")
+#: Tone marks (NFD): a Vietnamese syllable carries at most one.
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+def _viet_score(text: str) -> int:
+    """How Vietnamese a decoding reads: Vietnamese letters, minus (heavily) mojibake, replacement
+    characters, letters Vietnamese never uses, and words with two tone marks (``Mõìi``: a
+    windows-1258 page read as windows-1252)."""
+    sample = nfc(text[:200_000])
+    bad = len(_MOJIBAKE_RE.findall(sample)) + len(_FOREIGN_RE.findall(sample))
+    for word in _WORD_RE.findall(sample):
+        if not word.isascii() and sum(c in _TONE_MARKS for c in unicodedata.normalize("NFD", word)) > 1:
+            bad += 1
+    return len(_VIET_RE.findall(sample)) - 4 * bad
+
+
+def decode(body: bytes | str, declared_encoding: str | None = None) -> str:
+    """Decode page bytes honouring the HTTP charset, a BOM, then ``<meta charset>``, and check the
+    choice against the text: legacy Vietnamese pages declare ``windows-1258`` and send UTF-8, or
+    the reverse, or declare nothing. When the bytes are valid UTF-8 that is what they are; when
+    they are not, the decoding (the declared one, UTF-8 with replacements, ``windows-1258``,
+    ``windows-1252``) that yields the most Vietnamese letters and the least mojibake wins.
+    Undecodable bytes become U+FFFD.
     """
     if isinstance(body, str):
         return body
     content_type = f"text/html; charset={declared_encoding}" if declared_encoding else None
     try:
-        _, text = html_to_unicode(content_type, body)
+        chosen, text = html_to_unicode(content_type, body)
     except LookupError:
         logger.warning("unknown declared encoding %r; sniffing instead", declared_encoding)
-        _, text = html_to_unicode(None, body)
+        chosen, text = html_to_unicode(None, body)
+    if body.isascii():
+        return text
+    name = (chosen or "").lower().replace("_", "-")
+    try:
+        as_utf8 = body.decode("utf-8")
+    except UnicodeDecodeError:
+        as_utf8 = None
+    if as_utf8 is not None:
+        if name not in ("utf-8", "utf8") and (name in _SINGLE_BYTE or name.startswith(("windows-", "cp", "iso-8859"))):
+            logger.info("page declared %s but is valid UTF-8: read as UTF-8", chosen)
+            return as_utf8.lstrip("\ufeff")
+        return text
+    candidates = {name: text}
+    for encoding in ("utf-8", "windows-1258", "windows-1252"):
+        if encoding not in candidates:
+            candidates[encoding] = body.decode(encoding, errors="replace")
+    best = max(candidates, key=lambda enc: _viet_score(candidates[enc]))
+    if best != name and _viet_score(candidates[best]) > _viet_score(text):
+        logger.info("page read as %s, not %s: it yields valid Vietnamese", best, chosen)
+        return candidates[best]
     return text
 
 
-_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
+#: ``huge_tree``: without it libxml2 stops at 256 levels of nesting or a 10 MB text node and the
+#: rest of the page is silently lost. The input is bounded elsewhere (the crawl's DOWNLOAD_MAXSIZE,
+#: ``hbdt parse``'s size limit).
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
+#: Elements nested deeper than this are read as plain text (one block per subtree), not walked
+#: (the walk is recursive: Python's stack would overflow near 1,000 levels).
+MAX_WALK_DEPTH = 200
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\ufeff\xad]")
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 
@@ -118,6 +181,9 @@ def parse_document(body: bytes | str, *, url: str | None = None, encoding: str |
     except (lxml.etree.ParserError, ValueError) as exc:
         logger.debug("unparsable HTML: %s", exc)
         return None
+    if any("Excessive depth" in entry.message for entry in _PARSER.error_log):
+        logger.warning("%s: HTML nested deeper than the parser's limit (2048 levels): the parser "
+                       "stopped there and the rest of the page is lost", url or "page")
     meta = _read_meta(root)
     jsonld = _read_jsonld(root)
     title_tag = None
@@ -202,6 +268,8 @@ class _Linearizer:
         self._owner_chrome = False
         self._owner_heading = False
         self._owner_attrs = ""
+        #: set once the walk met an element nested deeper than MAX_WALK_DEPTH
+        self.too_deep = False
 
     def run(self, root: Any) -> list[Block]:
         body = root.find("body")
@@ -245,8 +313,15 @@ class _Linearizer:
             in_link.text += text
 
     def _walk(self, el: Any, *, chrome: bool, heading: bool, bold: bool, italic: bool,
-              in_link: Link | None, attrs: str) -> None:
+              in_link: Link | None, attrs: str, depth: int = 0) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
+        if depth > MAX_WALK_DEPTH:
+            if not self.too_deep:
+                logger.warning("page nested deeper than %d levels: the deeper parts are read as plain text",
+                               MAX_WALK_DEPTH)
+                self.too_deep = True
+            self._add_text("".join(el.itertext()), bold, italic, in_link)
+            return
         if tag == "br":
             self._flush()
             return
@@ -285,7 +360,8 @@ class _Linearizer:
             i = i or "font-style:italic" in style
         self._add_text(el.text, b, i, link)
         for child in el:
-            self._walk(child, chrome=chrome, heading=heading, bold=b, italic=i, in_link=link, attrs=attrs)
+            self._walk(child, chrome=chrome, heading=heading, bold=b, italic=i, in_link=link, attrs=attrs,
+                       depth=depth + 1)
             if child.tag in BLOCK_TAGS:
                 self._flush()
                 self._set_owner(*owner_ctx)

@@ -45,7 +45,7 @@ def test_jsonl_keeps_order_and_reports_errors(article: Path, tmp_path: Path) -> 
     junk.write_bytes(b"\x00\x01 not html")
     result = CliRunner().invoke(parse, ["--jsonl", str(article), str(listing), str(missing), str(junk)])
     assert result.exit_code == 1
-    lines = [json.loads(line) for line in result.output.splitlines()]
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(lines) == 4
     assert lines[0]["article_id"] == 138512
     assert lines[1] == {"path": str(listing), "error": "not an article page"}

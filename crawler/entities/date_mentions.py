@@ -21,6 +21,7 @@ carry a day or month that is not printed:
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
 from dataclasses import dataclass
@@ -151,12 +152,11 @@ def _covering(rx: re.Pattern[str], low: str, anchor: int, before: int, after: in
 
 def _scan(low: str, pub: tuple[int, int, int] | None) -> list[_Found]:
     """All dates of ``low`` (the lower-cased article), by priority: a span is taken once."""
-    taken: list[tuple[int, int]] = []
+    taken = _Spans()
     out: list[_Found] = []
 
     def add(f: _Found | None) -> None:
-        if f is not None and all(f.end <= a or f.start >= b for a, b in taken):
-            taken.append((f.start, f.end))
+        if f is not None and taken.add(f.start, f.end):
             out.append(f)
 
     for a in _ISO_ANCHOR_RE.finditer(low):
@@ -233,8 +233,34 @@ def _digit_slash(low: str, p: int) -> bool:
     return bool(before) and before[-1].isdigit() and bool(after) and after[0].isdigit()
 
 
-def _inside(spans: list[tuple[int, int]], p: int) -> bool:
-    return any(a <= p < b for a, b in spans)
+class _Spans:
+    """Disjoint ``[start, end)`` spans kept sorted: overlap and membership tests by bisection, so
+    a page full of dates is scanned in O(n log n), not O(n²) (a list scanned whole per date was
+    14 s for a 0.7 MB page)."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def add(self, start: int, end: int) -> bool:
+        """Take ``[start, end)`` unless it overlaps a span already taken; whether it was taken."""
+        i = bisect.bisect_right(self.starts, start)
+        if i and self.ends[i - 1] > start:
+            return False
+        if i < len(self.starts) and self.starts[i] < end:
+            return False
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+        return True
+
+    def covers(self, p: int) -> bool:
+        """Whether a span taken contains position ``p``."""
+        i = bisect.bisect_right(self.starts, p)
+        return bool(i) and p < self.ends[i - 1]
+
+
+def _inside(spans: _Spans, p: int) -> bool:
+    return spans.covers(p)
 
 
 def _with_tod(f: _Found | None, low: str) -> _Found | None:
