@@ -104,9 +104,11 @@ _SINGLE_BYTE = ("windows-1258", "cp1258", "windows-1252", "cp1252", "iso-8859-1"
 
 #: Latin letters Vietnamese never uses: a legacy code page read as another one makes them.
 _FOREIGN_RE = re.compile("[ÐðÞþßæÆøØåÅñÑçÇäëËïÏöÖüÜÿ]")
-_WORD_RE = re.compile(r"[^\W\d_]{2,}")
-#: Tone marks (NFD): a Vietnamese syllable carries at most one.
-_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+#: Two tone marks (NFD) in one word (letters and the non-tone marks between them): a Vietnamese
+#: syllable carries at most one.
+_TWO_TONES_RE = re.compile(
+    "[\u0300\u0301\u0303\u0309\u0323](?:[^\\W\\d_]|[\u0302\u0306\u031b])*[\u0300\u0301\u0303\u0309\u0323]"
+)
 
 
 def _viet_score(text: str) -> int:
@@ -115,9 +117,7 @@ def _viet_score(text: str) -> int:
     windows-1258 page read as windows-1252)."""
     sample = nfc(text[:200_000])
     bad = len(_MOJIBAKE_RE.findall(sample)) + len(_FOREIGN_RE.findall(sample))
-    for word in _WORD_RE.findall(sample):
-        if not word.isascii() and sum(c in _TONE_MARKS for c in unicodedata.normalize("NFD", word)) > 1:
-            bad += 1
+    bad += len(_TWO_TONES_RE.findall(unicodedata.normalize("NFD", sample)))
     return len(_VIET_RE.findall(sample)) - 4 * bad
 
 

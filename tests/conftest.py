@@ -16,6 +16,19 @@ from crawler.mirror import Mirror, sample_site_root, start_mirror
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_gazetteer_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The gazetteer's on-disk cache in a directory of this test session (subprocesses inherit it),
+    never the user's ``~/.cache/hbdt``."""
+    previous = os.environ.get("HBDT_CACHE_DIR")
+    os.environ["HBDT_CACHE_DIR"] = str(tmp_path_factory.mktemp("hbdt-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("HBDT_CACHE_DIR", None)
+    else:
+        os.environ["HBDT_CACHE_DIR"] = previous
+
+
 @pytest.fixture
 def site_copy(tmp_path: Path) -> Path:
     """A writable copy of the bundled sample site (tests may add or change pages)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -117,8 +118,22 @@ def test_library_is_loaded_lazily(link_places: bool, imported: bool) -> None:
         f"extract_entities('t', 'Đảng bộ xã Văn Nghĩa (Lạc Sơn) họp.', None, None, link_places={link_places}); "
         "print('vietnamadminunits' in sys.modules)"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True,
+                         env={**os.environ, "HBDT_CACHE_DIR": "off"})
     assert out.stdout.strip() == str(imported)
+
+
+def test_a_second_process_reads_places_from_the_disk_cache_without_the_library(tmp_path: Path) -> None:
+    code = (
+        "import sys; from crawler.entities import extract_entities; "
+        "units = extract_entities('t', 'Đảng bộ xã Văn Nghĩa (Lạc Sơn) họp.', None, None).units; "
+        "print(units[0].place.new_commune, 'vietnamadminunits' in sys.modules)"
+    )
+    env = {**os.environ, "HBDT_CACHE_DIR": str(tmp_path)}
+    runs = [subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                           check=True, env=env).stdout.strip() for _ in range(2)]
+    assert runs == ["Xã Nhân Nghĩa True", "Xã Nhân Nghĩa False"]
+    assert [p.name for p in tmp_path.iterdir()][0].startswith("gazetteer-")
 
 
 def test_lookups_are_cached() -> None:

@@ -22,10 +22,18 @@ geopy/shapely); every lookup is cached with :func:`functools.lru_cache`.
 
 from __future__ import annotations
 
+import atexit
+import hashlib
+import importlib.metadata
+import json
 import logging
+import os
 import re
+import tempfile
 import time
+from dataclasses import asdict
 from functools import lru_cache
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -120,9 +128,84 @@ def _ward_matches(legacy: ModuleType, pk: str, dk: str, word: str, name: str) ->
     return out
 
 
+def _cache_file() -> Path | None:
+    """The file that keeps looked-up places between processes, or ``None`` (``HBDT_CACHE_DIR=off``).
+
+    In ``$HBDT_CACHE_DIR``, else ``$XDG_CACHE_HOME/hbdt``, else ``~/.cache/hbdt``; its name carries
+    a fingerprint of this module's source and the library's version, so a changed lookup never
+    reads an old answer.
+    """
+    setting = os.environ.get("HBDT_CACHE_DIR", "")
+    if setting.lower() == "off":
+        return None
+    base = Path(setting) if setting else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "hbdt"
+    try:
+        library = importlib.metadata.version("vietnamadminunits")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    digest = hashlib.sha1(Path(__file__).read_bytes() + library.encode()).hexdigest()[:12]
+    return base / f"gazetteer-{digest}.json"
+
+
+def _disk() -> dict[str, dict[str, Any] | None]:
+    """The places known from earlier processes (read once per process)."""
+    if "disk" not in _state:
+        known: dict[str, dict[str, Any] | None] = {}
+        path = _cache_file()
+        if path is not None and path.is_file():
+            try:
+                loaded = json.loads(path.read_text(encoding="utf-8"))
+                if isinstance(loaded, dict):
+                    known = loaded
+            except (OSError, ValueError) as exc:
+                log.debug("gazetteer cache %s unreadable: %s", path, exc)
+        _state["disk"] = known
+        _state["dirty"] = False
+    return _state["disk"]
+
+
+def _save_disk() -> None:
+    """Write the places looked up in this process (at exit; atomically; a failure is only logged)."""
+    path = _cache_file()
+    if path is None or not _state.get("dirty"):
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(_state["disk"], fh, ensure_ascii=False)
+        os.replace(tmp, path)
+        _state["dirty"] = False
+    except OSError as exc:
+        log.debug("gazetteer cache not written to %s: %s", path, exc)
+
+
 @lru_cache(maxsize=4096)
 def link(province: str | None, district: tuple[str, str] | None = None,
          commune: tuple[str, str] | None = None) -> Place | None:
+    """The gazetteer place of ``commune`` in ``district`` of ``province`` (old names, 2025 unit).
+
+    Answers are kept on disk (:func:`_cache_file`), so a process that only meets places an
+    earlier one looked up never imports the library (about 0.5 s). Never raises.
+    """
+    if not province:
+        return None
+    key = json.dumps([province, district, commune], ensure_ascii=False)
+    disk = _disk()
+    if key in disk:
+        known = disk[key]
+        return Place(**known) if known is not None else None
+    place = _link(province, district, commune)
+    if is_loaded():  # an answer of the library (not "library missing"): keep it
+        disk[key] = asdict(place) if place is not None else None
+        if not _state.get("dirty"):
+            _state["dirty"] = True
+            atexit.register(_save_disk)
+    return place
+
+
+def _link(province: str, district: tuple[str, str] | None = None,
+          commune: tuple[str, str] | None = None) -> Place | None:
     """The gazetteer place of ``commune`` in ``district`` of ``province`` (old names, 2025 unit).
 
     ``province`` is a bare name (``"Hòa Bình"``); ``district`` and ``commune`` are ``(type word,
