@@ -273,13 +273,17 @@ def metadata_for(db_path: Path) -> dict[str, Any]:
 
 
 def datasette_command(db_path: Path, *, host: str, port: int, metadata_path: Path) -> list[str]:
-    """The argv that runs the installed datasette on ``db_path`` with the hbdt metadata."""
+    """The argv that runs the installed datasette on ``db_path`` with the hbdt metadata.
+
+    An archive in a directory this user cannot write (a read-only mount, an archivist's copy) is
+    served immutable (``-i``): SQLite could not create the WAL index beside it otherwise."""
+    writable = os.access(db_path.resolve().parent, os.W_OK) and (not db_path.exists() or os.access(db_path, os.W_OK))
     return [
         sys.executable,
         "-m",
         "datasette",
         "serve",
-        str(db_path),
+        *([str(db_path)] if writable else ["-i", str(db_path)]),
         "--metadata",
         str(metadata_path),
         "--static",

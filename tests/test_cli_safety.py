@@ -214,3 +214,12 @@ def test_scheduled_script_with_an_unwritable_log_says_so_in_one_line(tmp_path):
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "/proc/hbdt-nowhere" in lines[0], result.stderr
+
+
+def test_serve_runs_datasette_immutable_on_a_read_only_archive(read_only_dir, tmp_path):
+    from crawler.cli_archive import datasette_command
+
+    argv = datasette_command(read_only_dir / "archive.db", host="127.0.0.1", port=8001, metadata_path=tmp_path / "m")
+    assert argv[argv.index("serve") + 1:argv.index("serve") + 3] == ["-i", str(read_only_dir / "archive.db")]
+    writable = datasette_command(tmp_path / "archive.db", host="127.0.0.1", port=8001, metadata_path=tmp_path / "m")
+    assert "-i" not in writable
