@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import sys
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import click
@@ -47,6 +49,41 @@ def _check_db(db: str) -> None:
         open_archive(db).close()
     except ArchiveError as exc:
         fail(f"--db: {exc}")
+
+
+#: Scrapy settings naming a directory the crawl writes to (crawl state, HTTP cache), and the
+#: file settings whose directory it writes to (Scrapy's log file).
+STATE_DIR_SETTINGS: tuple[str, ...] = ("JOBDIR", "HTTPCACHE_DIR")
+STATE_FILE_SETTINGS: tuple[str, ...] = ("LOG_FILE",)
+
+
+def _writable_dir(path: Path) -> str | None:
+    """None when ``path`` is (or can be made) a directory this process can write a file in,
+    else why not (one line)."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as exc:
+        return f"{exc.strerror or exc}: {exc.filename or path}"
+    return None
+
+
+def _check_state_dirs(overrides: dict[str, Any]) -> None:
+    """The directories the crawl writes to besides the archive (``-s JOBDIR=``, ``HTTPCACHE_DIR``,
+    ``LOG_FILE``) are checked before it starts: one line, exit 2, instead of Scrapy's tracebacks."""
+    from scrapy.utils.project import data_path
+
+    for name in STATE_DIR_SETTINGS + STATE_FILE_SETTINGS:
+        value = str(overrides.get(name) or "").strip()
+        if not value:
+            continue
+        if name == "HTTPCACHE_DIR":
+            value = data_path(value)  # Scrapy's own resolution of a relative cache directory
+        directory = Path(value) if name in STATE_DIR_SETTINGS else Path(value).parent
+        problem = _writable_dir(directory)
+        if problem:
+            fail(f"-s {name}={overrides[name]}: cannot write there ({problem})")
 
 
 def _check_start_urls(urls: tuple[str, ...]) -> None:
@@ -108,6 +145,7 @@ def crawl(start_urls: tuple[str, ...], db: str, source: str, wayback_url: str, a
     _check_start_urls(start_urls)
     _check_window(since, until)
     overrides = _settings(settings)
+    _check_state_dirs(overrides)
     _check_db(db)
     args: dict[str, Any] = {
         "all_topics": all_topics,
