@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import lxml.etree
-import lxml.html
 from w3lib.encoding import html_to_unicode
 
 from crawler.text import clean, nfc
@@ -111,14 +110,20 @@ _TWO_TONES_RE = re.compile(
 )
 
 
-def _viet_score(text: str) -> int:
-    """How Vietnamese a decoding reads: Vietnamese letters, minus (heavily) mojibake, replacement
+def _viet_signs(text: str) -> tuple[int, int]:
+    """``(Vietnamese letters, bad signs)`` of a decoding: bad signs are mojibake, replacement
     characters, letters Vietnamese never uses, and words with two tone marks (``Mõìi``: a
     windows-1258 page read as windows-1252)."""
     sample = nfc(text[:200_000])
     bad = len(_MOJIBAKE_RE.findall(sample)) + len(_FOREIGN_RE.findall(sample))
     bad += len(_TWO_TONES_RE.findall(unicodedata.normalize("NFD", sample)))
-    return len(_VIET_RE.findall(sample)) - 4 * bad
+    return len(_VIET_RE.findall(sample)), bad
+
+
+def _viet_score(text: str) -> int:
+    """How Vietnamese a decoding reads: its letters minus (heavily) its bad signs."""
+    letters, bad = _viet_signs(text)
+    return letters - 4 * bad
 
 
 def decode(body: bytes | str, declared_encoding: str | None = None) -> str:
@@ -149,6 +154,8 @@ def decode(body: bytes | str, declared_encoding: str | None = None) -> str:
             logger.info("page declared %s but is valid UTF-8: read as UTF-8", chosen)
             return as_utf8.lstrip("\ufeff")
         return text
+    if _viet_signs(text)[1] == 0:  # the declared (or sniffed) decoding reads clean: keep it
+        return text
     candidates = {name: text}
     for encoding in ("utf-8", "windows-1258", "windows-1252"):
         if encoding not in candidates:
@@ -163,7 +170,9 @@ def decode(body: bytes | str, declared_encoding: str | None = None) -> str:
 #: ``huge_tree``: without it libxml2 stops at 256 levels of nesting or a 10 MB text node and the
 #: rest of the page is silently lost. The input is bounded elsewhere (the crawl's DOWNLOAD_MAXSIZE,
 #: ``hbdt parse``'s size limit).
-_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
+#: A plain ``lxml.etree`` HTML parser: lxml.html's element classes cost a class lookup for every
+#: element touched, and nothing here needs their methods.
+_PARSER = lxml.etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
 #: Elements nested deeper than this are read as plain text (one block per subtree), not walked
 #: (the walk is recursive: Python's stack would overflow near 1,000 levels).
 MAX_WALK_DEPTH = 200
@@ -177,9 +186,11 @@ def parse_document(body: bytes | str, *, url: str | None = None, encoding: str |
     if not text.strip():
         return None
     try:
-        root = lxml.html.document_fromstring(text, parser=_PARSER)
-    except (lxml.etree.ParserError, ValueError) as exc:
+        root = lxml.etree.fromstring(text, parser=_PARSER)
+    except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError) as exc:
         logger.debug("unparsable HTML: %s", exc)
+        return None
+    if root is None:
         return None
     if any("Excessive depth" in entry.message for entry in _PARSER.error_log):
         logger.warning("%s: HTML nested deeper than the parser's limit (2048 levels): the parser "
@@ -189,7 +200,7 @@ def parse_document(body: bytes | str, *, url: str | None = None, encoding: str |
     title_tag = None
     titles = root.xpath("//title")
     if titles:
-        title_tag = clean(titles[0].text_content()) or None
+        title_tag = clean("".join(titles[0].itertext())) or None
     base_url = url
     if not base_url:
         base_url = _canonical_from(root, meta)
@@ -198,9 +209,23 @@ def parse_document(body: bytes | str, *, url: str | None = None, encoding: str |
     if bases and not url:
         link_base = absolute(base_url, str(bases[0])) or base_url
     for bad in root.xpath("|".join(f"//{t}" for t in DROP_TAGS)):
-        bad.drop_tree()
+        _drop_tree(bad)
     blocks = _Linearizer(link_base).run(root)
     return Document(root=root, blocks=blocks, base_url=base_url, meta=meta, jsonld=jsonld, title_tag=title_tag)
+
+
+def _drop_tree(el: Any) -> None:
+    """Remove ``el`` and its subtree, keeping the text that follows it (its tail)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
 
 
 def _canonical_from(root: Any, meta: dict[str, str]) -> str | None:

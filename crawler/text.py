@@ -16,11 +16,17 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+_ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\ufeff")
+
+
 def clean(text: str | None) -> str:
     """NFC and collapse every run of whitespace (incl. NBSP, zero-width) to one space; strip."""
     if not text:
         return ""
-    return _WS_RE.sub(" ", nfc(text)).strip()
+    text = nfc(text)
+    if any(z in text for z in _ZERO_WIDTH):  # not whitespace to str.split: the regex handles them
+        text = _WS_RE.sub(" ", text)
+    return " ".join(text.split())  # str.split's whitespace is the regex's \s (NBSP included)
 
 
 def _fold_table() -> dict[int, int | None]:
