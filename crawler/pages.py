@@ -20,6 +20,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from crawler.bylines import (
     is_photo_credit,
@@ -49,8 +50,13 @@ RELATED_HEADING_RE = re.compile(
     r"^(?:cac tin khac|tin khac|cac bai khac|tin lien quan|bai lien quan|cac tin lien quan|"
     r"bai viet lien quan|tin cung chuyen muc|cac tin cung chuyen muc|xem them|"
     r"cac tin da dua|tin da dua|cac tin bai khac|tin bai khac|bai khac|doc them|tin tuc khac|"
-    r"other news|related news|related articles|more news)\s*:?$"
+    r"tham khao them|cung chuyen muc|tin tuc lien quan|co the ban quan tam|ban co the quan tam|"
+    r"other news|related news|related articles|related stories|related|more news|more stories|"
+    r"see also|read more|you may also like)\s*:?$"
 )
+#: A related item's link: an article of the site's shape, or any http(s) page whose link text reads
+#: as a headline (several words), wherever it is (another URL shape of the site, another outlet).
+_HEADLINE_WORDS = 4
 #: Blocks that end the article (footer, comments, date-archive form, other boxes).
 END_RE = re.compile(
     r"^(?:xem cac tin da dua ngay|tin trong\s*:|y kien ban doc|gui y kien|binh luan|gui binh luan|"
@@ -414,7 +420,7 @@ class ArticlePage:
                 break
             if b.image:
                 continue
-            article_links = [lk for lk in b.links if is_article_url(lk.url) and lk.text]
+            article_links = [lk for lk in b.links if _is_item_link(lk.url, lk.text)]
             if article_links:
                 misses = 0
                 for lk in article_links:
@@ -485,18 +491,40 @@ class ArticlePage:
                 if parsed:
                     return parsed
         if self.doc:
+            outlets = self._outlet_names()
             for item in self.doc.jsonld:
                 author = item.get("author")
                 names = author if isinstance(author, list) else [author]
+                # an organisation (the publisher, an outlet) is never an author
                 collected = [clean(a.get("name")) if isinstance(a, dict) else clean(a) for a in names
-                             if isinstance(a, (dict, str))]
-                collected = [n for n in collected if n and not SITE_NAME_RE.search(fold(n)) and "bao" not in fold(n)[:4]]
+                             if isinstance(a, str) or isinstance(a, dict) and not _is_organisation(a)]
+                collected = [n for n in collected if n and not SITE_NAME_RE.search(fold(n)) and "bao" not in fold(n)[:4]
+                             and fold(n) not in outlets]
                 if collected:
                     return Byline(raw=", ".join(collected), authors=collected, source=None)
             meta_author = self.doc.meta.get("author") or self.doc.meta.get("article:author")
-            if meta_author and not SITE_NAME_RE.search(fold(meta_author)) and "hoa binh" not in fold(meta_author):
+            if meta_author and not SITE_NAME_RE.search(fold(meta_author)) and "hoa binh" not in fold(meta_author) \
+                    and fold(meta_author) not in outlets:
                 return parse_byline_text(meta_author)
         return None
+
+    def _outlet_names(self) -> set[str]:
+        """Folded names of the outlet itself (``og:site_name``, JSON-LD publishers): never authors."""
+        names: set[str] = set()
+        if not self.doc:
+            return names
+        site = self.doc.meta.get("og:site_name")
+        if site:
+            names.add(fold(clean(site)))
+        for item in self.doc.jsonld:
+            publisher = item.get("publisher")
+            for entry in publisher if isinstance(publisher, list) else [publisher]:
+                if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+                    names.add(fold(clean(entry["name"])))
+                elif isinstance(entry, str):
+                    names.add(fold(clean(entry)))
+        names.discard("")
+        return names
 
     def to_record(self, *, entities: bool = True) -> ArticleRecord:
         """The complete record. ``entities=False`` skips units/people/documents extraction."""
@@ -614,6 +642,28 @@ _DATE_ONLY_RE = re.compile(r"^[\s(\[]*\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?(?:\s*
 
 def _looks_like_date_only(text: str) -> bool:
     return bool(_DATE_ONLY_RE.match(text))
+
+
+def _is_organisation(entry: dict[str, Any]) -> bool:
+    """Whether a JSON-LD author entry is an organisation (an outlet, the publisher), not a person."""
+    kind = entry.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return any(isinstance(k, str) and ("Organization" in k or k in ("NewsMediaOrganization", "Corporation"))
+               for k in kinds)
+
+
+def _is_item_link(url: str, text: str) -> bool:
+    """Whether a link in a related block is one of its items: the site's article shape, or an
+    http(s) page (any shape, any host: kept as a related row, fetched only when on the site) whose
+    text reads as a headline. Section, listing and home links ("Xem thêm", "Chính trị") are not."""
+    if not text:
+        return False
+    if is_article_url(url):
+        return True
+    if not url.startswith(("http://", "https://")) or listing_page(url):
+        return False
+    path = urlsplit(url).path
+    return len(path) > 1 and len(text.split()) >= _HEADLINE_WORDS and len(text) >= 15
 
 
 def _strip_title_suffix(text: str) -> str:

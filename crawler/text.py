@@ -7,7 +7,11 @@ import unicodedata
 
 _WS_RE = re.compile(r"[\s\u00a0\u200b\u200c\u200d\ufeff]+")
 _LEAD_PREFIX_RE = re.compile(
-    r"^\s*(?:[(\[]\s*(?:HBĐT|HBDT|HBO)\s*[)\]]\s*[-–—:]?|(?:HBĐT|HBDT|HBO)\s*[-–—:])\s*", re.IGNORECASE
+    r"^\s*(?:[(\[]\s*(?:HBĐT|HBDT|HBO)\s*[)\]]\s*[-–—:]?|(?:HBĐT|HBDT|HBO)\s*[-–—:]"
+    # another outlet's tag: ``(Dân trí) - ``, ``(NLĐO)-``, ``(Chinhphu.vn) - ``: a short name in
+    # parentheses (no sentence, no digits-only date) followed by a dash
+    r"|\(\s*[^\W\d_][^()\n]{0,22}?\s*\)\s*[-–—])\s*",
+    re.IGNORECASE,
 )
 
 
@@ -58,10 +62,10 @@ def fold(text: str | None) -> str:
 
 
 def strip_lead_prefix(text: str) -> str:
-    """Remove a leading ``(HBĐT) - `` (or ``(HBO) - ``) from a lead."""
+    """Remove a leading ``(HBĐT) - `` (or ``(HBO) - ``, or another outlet's ``(Dân trí) - ``)."""
     return _LEAD_PREFIX_RE.sub("", text, count=1).strip()
 
 
 def has_lead_prefix(text: str) -> bool:
-    """Whether ``text`` starts with ``(HBĐT)`` / ``(HBO)``."""
+    """Whether ``text`` starts with ``(HBĐT)`` / ``(HBO)`` or another outlet's ``(Dân trí) -``."""
     return bool(_LEAD_PREFIX_RE.match(text))

@@ -1,0 +1,93 @@
+"""General parser rules met on other Vietnamese CMSs (issue 10, parts 1 and 3), on small pages:
+related-block headings, related items of any URL shape or host, other outlets' lead tags, and an
+organisation in JSON-LD ``author`` never taken for a person."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from crawler.pages import ArticlePage
+
+URL = "https://baohoabinh.com.vn/11/140123/bai.htm"
+BODY = ("<p>Đại hội đã thảo luận, thống nhất các chỉ tiêu phát triển kinh tế - xã hội nhiệm kỳ 2020-2025 và "
+        "bầu Ban Chấp hành Đảng bộ gồm 15 đồng chí.</p>"
+        "<p>Đồng chí Bùi Văn Cửu phát biểu chỉ đạo đại hội, đề nghị tập trung xây dựng nông thôn mới.</p>"
+        "<p>Việt Lâm</p>")
+
+
+def page(*, lead: str = "(HBĐT) - Sáng 16/10, Đảng bộ xã Văn Nghĩa tổ chức đại hội điểm nhiệm kỳ 2020-2025.",
+         related: str = "", head: str = "") -> bytes:
+    return (
+        f"<html><head><meta charset='utf-8'><title>Văn Nghĩa tổ chức đại hội điểm</title>{head}</head><body>"
+        "<h1>Văn Nghĩa tổ chức đại hội điểm</h1><div class='date'>16/10/2019 08:00</div>"
+        f"<p>{lead}</p>{BODY}{related}<div class='footer'>Bản quyền thuộc Báo Hòa Bình điện tử</div>"
+        "</body></html>"
+    ).encode()
+
+
+ITEMS = [
+    ("https://baohoabinh.com.vn/11/140100/Lac-Son-chuan-bi-dai-hoi.htm", "Lạc Sơn chủ động chuẩn bị cho đại hội"),
+    ("https://dantri.com.vn/xa-hoi/dai-hoi-dang-bo-cac-cap-20191016.htm", "Đại hội Đảng bộ các cấp tiến tới Đại hội XIII"),
+    ("https://baohoabinh.com.vn/11/140090/Kim-Boi-lay-y-kien.htm", "Kim Bôi lấy ý kiến góp ý văn kiện đại hội"),
+]
+
+
+def related_block(heading: str, items=ITEMS) -> str:
+    lis = "".join(f"<li><a href='{u}'>{t}</a></li>" for u, t in items)
+    return f"<div><h3>{heading}</h3><ul>{lis}</ul></div>"
+
+
+@pytest.mark.parametrize("heading", ["Các tin khác", "TIN LIÊN QUAN", "Tin liên quan", "Tham khảo thêm",
+                                     "Cùng chuyên mục", "Đọc thêm", "Related news", "Bạn có thể quan tâm"])
+def test_related_block_under_any_heading_keeps_every_item_in_order(heading):
+    record = ArticlePage(page(related=related_block(heading)), url=URL).to_record()
+    assert [(r.url, r.title) for r in record.related] == ITEMS
+    assert record.body.endswith("đề nghị tập trung xây dựng nông thôn mới.")
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        ("https://dantri.com.vn/xa-hoi/dai-hoi-dang-bo-cac-cap-20191016.htm", True),   # another outlet
+        ("https://baohoabinh.com.vn/dai-hoi-dang-bo-cac-cap-a12345.html", True),       # another URL shape
+        ("https://vnexpress.net/dai-hoi-dang-bo-4003321.html", True),
+        ("https://baohoabinh.com.vn/11/page/2/CHINH-TRI.htm", False),                 # a listing page
+        ("https://baohoabinh.com.vn/", False),                                        # the home page
+    ],
+)
+def test_related_item_of_any_shape_is_kept_and_never_ends_the_block(url, kept):
+    items = [ITEMS[0], (url, "Đại hội Đảng bộ các cấp tiến tới Đại hội XIII của Đảng"), ITEMS[2]]
+    record = ArticlePage(page(related=related_block("Các tin khác", items)), url=URL).to_record()
+    got = [r.url for r in record.related]
+    assert got == ([ITEMS[0][0], url, ITEMS[2][0]] if kept else [ITEMS[0][0], ITEMS[2][0]])
+
+
+@pytest.mark.parametrize("tag", ["(Dân trí) - ", "(NLĐO)-", "(Chinhphu.vn) - ", "(HBĐT) - ", "(VOV) – "])
+def test_other_outlets_lead_tags_are_stripped(tag):
+    lead = f"{tag}Sáng 16/10, Đảng bộ xã Văn Nghĩa tổ chức đại hội điểm nhiệm kỳ 2020-2025."
+    record = ArticlePage(page(lead=lead), url=URL).to_record()
+    assert record.lead == "Sáng 16/10, Đảng bộ xã Văn Nghĩa tổ chức đại hội điểm nhiệm kỳ 2020-2025."
+
+
+def test_a_parenthesis_that_is_not_an_outlet_tag_stays():
+    lead = "(Ảnh minh họa) Sáng 16/10, Đảng bộ xã Văn Nghĩa tổ chức đại hội điểm nhiệm kỳ 2020-2025."
+    record = ArticlePage(page(lead=lead), url=URL).to_record()
+    assert record.lead is None or record.lead.startswith("(Ảnh minh họa)")
+
+
+@pytest.mark.parametrize(
+    "author",
+    [{"@type": "Organization", "name": "Báo Điện tử Dân trí"}, {"@type": "NewsMediaOrganization", "name": "VnExpress"},
+     "VnExpress"],
+    ids=["organization", "news-media-org", "publisher-name"],
+)
+def test_an_organisation_in_jsonld_author_is_never_an_author(author):
+    data = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Văn Nghĩa tổ chức đại hội điểm",
+            "author": author, "publisher": {"@type": "Organization", "name": "VnExpress"}}
+    head = f"<script type='application/ld+json'>{json.dumps(data, ensure_ascii=False)}</script>"
+    body = page(head=head).replace("<p>Việt Lâm</p>".encode(), b"")
+    record = ArticlePage(body, url=URL).to_record()
+    names = {"Báo Điện tử Dân trí", "VnExpress"}
+    assert not names & set(record.byline.authors)
