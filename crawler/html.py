@@ -274,6 +274,23 @@ def _unwrap(href: str) -> str:
     return unwayback(href)[0] if "/web/" in href else href
 
 
+_HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+#: A hidden element with this much text or more is kept: a collapsed "read more" continuation of the
+#: article, not a widget or a toast.
+HIDDEN_TEXT_KEPT = 200
+
+
+def _hidden(el: Any) -> bool:
+    """Whether an element is a hidden widget: hidden by its own markup (``hidden``,
+    ``display:none``, ``visibility:hidden``) and holding little text."""
+    style = el.get("style")
+    if el.get("hidden") is None and not (style and _HIDDEN_STYLE_RE.search(style)):
+        return False
+    return len("".join(el.itertext()).strip()) < HIDDEN_TEXT_KEPT
+
+
 def _attrs_of(el: Any) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
 
@@ -359,6 +376,8 @@ class _Linearizer:
                                          image=url, image_alt=clean(el.get("alt")) or None,
                                          chrome=chrome, attrs=attrs))
             return
+        if _hidden(el):
+            return  # display:none, visibility:hidden, [hidden]: not shown, not the article's text
         is_block = tag in BLOCK_TAGS
         if is_block:
             self._flush()

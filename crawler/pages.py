@@ -64,9 +64,15 @@ END_RE = re.compile(
     r"latest news|most read|most viewed|hot news|"
     r"bao hoa binh dien tu\b.*(?:giay phep|tong bien tap))"
 )
-#: Chrome lines inside the article column (share bars, counters, print links).
+#: Headings of the side boxes a page shows ("TIN MỚI", "ĐỌC NHIỀU"): an END_RE match of this kind
+#: ends the article only when prose does not follow it (an empty widget inside the text does not).
+BOX_HEADING_RE = re.compile(
+    r"^(?:tin moi nhat|tin doc nhieu|doc nhieu|tin noi bat|tin moi|latest news|most read|most viewed|hot news)$"
+)
+#: Chrome lines inside the article column (share bars, counters, print links, copy-link toasts).
 CHROME_LINE_RE = re.compile(
     r"^(?:chia se|share|in bai|ban in|gui email|email|facebook|twitter|zalo|luot xem|luot doc|"
+    r"copy link|sao chep (?:lien ket|duong dan|link)|da sao chep|dong lai|close|"
     r"quay lai|ve dau trang|len dau trang|tro ve|print|top|font size|co chu|\+|a\+|a-|"
     r"tweet|like|thich)\b[^.]{0,40}$"
 )
@@ -182,8 +188,19 @@ class ArticlePage:
         start = (title or 0) + 1
         for b in self.blocks[start:]:
             if b.text and len(b.text) <= 120 and END_RE.match(fold(b.text)):
+                if BOX_HEADING_RE.match(fold(b.text)) and self._prose_follows(b.index):
+                    continue  # an empty "TIN MỚI" widget inside the text: the article goes on
                 return b.index
         return len(self.blocks)
+
+    def _prose_follows(self, index: int) -> bool:
+        """Whether the next text block after ``index`` is article prose (long, few links, not in
+        chrome) rather than the box's list of links."""
+        for b in self.blocks[index + 1:index + 4]:
+            if not b.text:
+                continue
+            return len(b.text) >= 60 and b.link_density < 0.2 and not b.chrome
+        return False
 
     def _find_lead_block(self, title: int | None, related: int | None) -> int | None:
         blocks = self.blocks
@@ -709,7 +726,7 @@ def _is_decoration(b: Block) -> bool:
 
 def _is_chrome_block(b: Block) -> bool:
     folded = fold(b.text[:80])
-    if CHROME_LINE_RE.match(folded):
+    if CHROME_LINE_RE.match(folded) or BOX_HEADING_RE.match(folded):
         return True
     if b.link_density > 0.6 and len(b.text) < 200:
         return True
@@ -742,6 +759,11 @@ def _content_root(region: list[Block]) -> Any | None:
     if total < 200 or not scores:
         return None
     best = max(scores.items(), key=lambda kv: kv[1])[0]
+    # one long paragraph is not the body's container when other prose sits beside it
+    prose = [b for b in region if b.text and not b.chrome and b.link_density <= 0.5 and len(b.text) >= 25]
+    if any(b.element is best for b in prose) and best.getparent() is not None and any(
+            b.element is not best and _inside(b.element, best.getparent()) for b in prose):
+        best = best.getparent()
     # climb while the root misses much of the prose (paragraphs split across sibling containers)
     while _prose_under(best, region) < 0.6 * total:
         parent = best.getparent()

@@ -22,7 +22,8 @@ def page(*, lead: str = "(HBĐT) - Sáng 16/10, Đảng bộ xã Văn Nghĩa t�
     return (
         f"<html><head><meta charset='utf-8'><title>Văn Nghĩa tổ chức đại hội điểm</title>{head}</head><body>"
         "<h1>Văn Nghĩa tổ chức đại hội điểm</h1><div class='date'>16/10/2019 08:00</div>"
-        f"<p>{lead}</p>{BODY}{related}<div class='footer'>Bản quyền thuộc Báo Hòa Bình điện tử</div>"
+        f"<div class='detail'><p>{lead}</p>{BODY}</div>{related}"
+        "<div class='footer'>Bản quyền thuộc Báo Hòa Bình điện tử</div>"
         "</body></html>"
     ).encode()
 
@@ -91,3 +92,30 @@ def test_an_organisation_in_jsonld_author_is_never_an_author(author):
     record = ArticlePage(body, url=URL).to_record()
     names = {"Báo Điện tử Dân trí", "VnExpress"}
     assert not names & set(record.byline.authors)
+
+
+WIDGETS = {
+    "empty-tin-moi-box-inside-the-text": "<div class='box'><div class='title'>TIN MỚI</div></div>",
+    "copy-link-toast": "<div class='toast'>Copy link thành công</div>",
+    "display-none": "<div style='display: none'>Nội dung ẩn của một hộp quảng cáo, không thuộc bài.</div>",
+    "hidden-attribute": "<div hidden>Đăng nhập để bình luận bài viết này</div>",
+    "share-bar": "<div class='share'><a href='#'>Facebook</a> <a href='#'>Zalo</a></div>",
+    "close-button": "<div class='popup'><span>Đóng lại</span></div>",
+}
+
+
+@pytest.mark.parametrize("widget", list(WIDGETS.values()), ids=list(WIDGETS))
+def test_a_widget_inside_the_text_neither_ends_nor_pollutes_the_body(widget):
+    first, second, byline = BODY.split("</p>")[:3]
+    html = page().replace(BODY.encode(), f"{first}</p>{widget}{second}</p>{byline}</p>".encode())
+    record = ArticlePage(html, url=URL).to_record()
+    assert record.body.endswith("đề nghị tập trung xây dựng nông thôn mới.")
+    assert record.body.count("\n\n") == 1  # the two paragraphs, nothing between them
+    assert record.byline.authors == ["Việt Lâm"]
+
+
+def test_a_long_hidden_continuation_of_the_article_is_kept():
+    rest = "Phần còn lại của bài viết được thu gọn, bạn đọc bấm xem thêm để đọc tiếp. " * 4
+    html = page().replace("<p>Việt Lâm</p>".encode(), f"<div style='display:none'><p>{rest.strip()}</p></div><p>Việt Lâm</p>".encode())
+    record = ArticlePage(html, url=URL).to_record()
+    assert "Phần còn lại của bài viết được thu gọn" in record.body
