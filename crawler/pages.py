@@ -44,6 +44,9 @@ TITLE_HINT_RE = re.compile(r"lbl-?title|title-?detail|detail-?title|news-?title|
 LEAD_HINT_RE = re.compile(r"sapo|lead|summary|teaser|desc|tom-?tat|intro|abstract", re.IGNORECASE)
 CAPTION_HINT_RE = re.compile(r"caption|chu-?thich|image|photo|pic|img|figure|tplcaption", re.IGNORECASE)
 AUTHOR_HINT_RE = re.compile(r"author|tac-?gia|byline|signature|nguon", re.IGNORECASE)
+IMAGE_FILE_RE = re.compile(r"\.(?:jpe?g|png|gif|webp|bmp|tiff?)$", re.IGNORECASE)
+#: Portraits and profile pictures (never the article's own images).
+AVATAR_RE = re.compile(r"avatar|profile-?(?:pic|photo|img)|gravatar|author-?(?:img|photo|pic)", re.IGNORECASE)
 
 #: Headings that open the related block.
 RELATED_HEADING_RE = re.compile(
@@ -677,10 +680,14 @@ def _is_item_link(url: str, text: str) -> bool:
         return False
     if is_article_url(url):
         return True
+    return _page_url(url) and len(text.split()) >= _HEADLINE_WORDS and len(text) >= 15
+
+
+def _page_url(url: str) -> bool:
+    """An http(s) URL of some page that is not a listing or a home page (any host, any shape)."""
     if not url.startswith(("http://", "https://")) or listing_page(url):
         return False
-    path = urlsplit(url).path
-    return len(path) > 1 and len(text.split()) >= _HEADLINE_WORDS and len(text) >= 15
+    return len(urlsplit(url).path) > 1
 
 
 def _strip_title_suffix(text: str) -> str:
@@ -720,8 +727,20 @@ def _is_decoration(b: Block) -> bool:
         value = el.get(attr) or ""
         if value.isdigit() and int(value) < 60:
             return True
+    if AVATAR_RE.search(f"{el.get('class') or ''} {el.get('id') or ''} {src}"):
+        return True
+    # an author box's portrait: an image whose near container is an author/byline box
+    for anc in list(el.iterancestors())[:3]:
+        if isinstance(anc.tag, str) and AVATAR_RE.search(f"{anc.get('class') or ''} {anc.get('id') or ''}"):
+            return True
+        if isinstance(anc.tag, str) and AUTHOR_HINT_RE.search(anc.get("class") or "") and anc.tag not in ("body", "article"):
+            return True
     parent = el.getparent()
-    return parent is not None and parent.tag == "a" and is_article_url(parent.get("href"))
+    # a related card's thumbnail: an image linking to another article (any URL shape)
+    href = parent.get("href") if parent is not None and parent.tag == "a" else None
+    if not href or IMAGE_FILE_RE.search(urlsplit(str(href)).path):
+        return False  # no link, or a link to the picture itself (a larger copy): the article's own
+    return is_article_url(href) or _page_url(str(href))
 
 
 def _is_chrome_block(b: Block) -> bool:

@@ -119,3 +119,17 @@ def test_a_long_hidden_continuation_of_the_article_is_kept():
     html = page().replace("<p>Việt Lâm</p>".encode(), f"<div style='display:none'><p>{rest.strip()}</p></div><p>Việt Lâm</p>".encode())
     record = ArticlePage(html, url=URL).to_record()
     assert "Phần còn lại của bài viết được thu gọn" in record.body
+
+
+def test_only_the_articles_own_images_are_kept():
+    card = (f"<div><h3>Tin liên quan</h3><ul><li><a href='{ITEMS[1][0]}'><img src='https://img.example/card.jpg'></a>"
+            f"<a href='{ITEMS[1][0]}'>{ITEMS[1][1]}</a></li></ul></div>")
+    html = page(related=card)
+    html = html.replace("<p>Việt Lâm</p>".encode(),
+                        "<div class='author-box'><img src='https://img.example/portrait.jpg'><span>Việt Lâm</span></div>".encode())
+    html = html.replace("<p>Đồng chí".encode(),
+                        ("<figure><a href='https://img.example/photo-large.jpg'><img src='https://img.example/photo.jpg'></a>"
+                         "<figcaption>Quang cảnh đại hội.</figcaption></figure><p>Đồng chí").encode())
+    record = ArticlePage(html, url=URL).to_record()
+    assert [(i.url, i.caption) for i in record.images] == [("https://img.example/photo.jpg", "Quang cảnh đại hội.")]
+    assert record.byline.authors == ["Việt Lâm"]
