@@ -45,6 +45,8 @@ LEAD_HINT_RE = re.compile(r"sapo|lead|summary|teaser|desc|tom-?tat|intro|abstrac
 CAPTION_HINT_RE = re.compile(r"caption|chu-?thich|image|photo|pic|img|figure|tplcaption", re.IGNORECASE)
 AUTHOR_HINT_RE = re.compile(r"author|tac-?gia|byline|signature|nguon", re.IGNORECASE)
 IMAGE_FILE_RE = re.compile(r"\.(?:jpe?g|png|gif|webp|bmp|tiff?)$", re.IGNORECASE)
+#: Containers of an article's meta line (author, date, share bar): read even when chrome-classed.
+META_HINT_RE = re.compile(r"author|share|meta|info|time|date|byline|tac-?gia", re.IGNORECASE)
 #: Portraits and profile pictures (never the article's own images).
 AVATAR_RE = re.compile(r"avatar|profile-?(?:pic|photo|img)|gravatar|author-?(?:img|photo|pic)", re.IGNORECASE)
 
@@ -241,8 +243,10 @@ class ArticlePage:
         title_el = blocks[title].element
         for i in order:
             b = blocks[i]
-            if not b.text or b.link_density >= 0.5 or b.chrome or not looks_like_date_line(b.text):
+            if not b.text or b.link_density >= 0.5 or not looks_like_date_line(b.text):
                 continue
+            if b.chrome and not META_HINT_RE.search(b.attrs):
+                continue  # chrome, unless a meta line's container (share/meta/info/time/author)
             if i < title and not _close_in_tree(b.element, title_el):
                 continue  # a date above the title far away in the tree is the header's "today"
             if parse_date_line(b.text):
@@ -501,13 +505,29 @@ class ArticlePage:
         hinted = self._hinted_byline()
         if hinted:
             return hinted, used
+        meta_line = self._meta_line_byline()
+        if meta_line:
+            return meta_line, used
         return Byline(), used
+
+    def _meta_line_byline(self) -> Byline | None:
+        """Names printed beside the date on the meta line (``Minh Thu - Thanh Hải | 16/10/2019``)."""
+        lay = self.layout()
+        if lay.date is None:
+            return None
+        rest = _without_date(self.blocks[lay.date].text)
+        if not rest or len(rest) > 80:
+            return None
+        parsed = parse_byline_text(rest)
+        if not parsed or any(SITE_NAME_RE.search(fold(name)) for name in parsed.authors):
+            return None  # "16/10/2019 | Hòa Bình": the site's name, not a person
+        return parsed if parsed.authors or parsed.source else None
 
     def _hinted_byline(self) -> Byline | None:
         lay = self.layout()
         for b in self.blocks[(lay.title or 0): lay.end + 3]:
             if b.text and len(b.text) <= 80 and AUTHOR_HINT_RE.search(_own_attrs(b)):
-                parsed = parse_byline_text(b.text)
+                parsed = parse_byline_text(_without_date(b.text) or b.text)
                 if parsed:
                     return parsed
         if self.doc:
@@ -662,6 +682,15 @@ _DATE_ONLY_RE = re.compile(r"^[\s(\[]*\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?(?:\s*
 
 def _looks_like_date_only(text: str) -> bool:
     return bool(_DATE_ONLY_RE.match(text))
+
+
+def _without_date(text: str) -> str:
+    """``text`` minus the date/time it prints, and the separators left around it."""
+    found = parse_date_line(text)
+    if found is None or found.raw not in text:
+        return text.strip()
+    rest = text.replace(found.raw, " ", 1)
+    return " ".join(rest.split()).strip(" |·•-–—,;:/")
 
 
 def _is_organisation(entry: dict[str, Any]) -> bool:

@@ -133,3 +133,24 @@ def test_only_the_articles_own_images_are_kept():
     record = ArticlePage(html, url=URL).to_record()
     assert [(i.url, i.caption) for i in record.images] == [("https://img.example/photo.jpg", "Quang cảnh đại hội.")]
     assert record.byline.authors == ["Việt Lâm"]
+
+
+def meta_line(cls: str, text: str) -> bytes:
+    html = page().replace("<p>Việt Lâm</p>".encode(), b"")
+    return html.replace(b"<div class='date'>16/10/2019 08:00</div>", f"<div class='{cls}'>{text}</div>".encode())
+
+
+@pytest.mark.parametrize("cls", ["author", "meta", "info", "time", "share", "article-meta"])
+def test_a_meta_line_in_any_meta_container_gives_date_and_authors(cls):
+    html = meta_line(cls, "<span>Minh Thu - Thanh Hải</span> | <span>16/10/2019 08:00</span>")
+    record = ArticlePage(html, url=URL).to_record()
+    assert record.published_at == "2019-10-16T08:00:00+07:00"
+    assert record.byline.authors == ["Minh Thu", "Thanh Hải"]
+
+
+@pytest.mark.parametrize("text", ["16/10/2019 08:00 | Chính trị", "Thứ tư, 16/10/2019 08:00 (GMT+7)",
+                                  "16/10/2019 08:00 | Hòa Bình", "Cập nhật: 16/10/2019 08:00"])
+def test_a_meta_line_without_a_name_gives_no_author(text):
+    record = ArticlePage(meta_line("meta", text), url=URL).to_record()
+    assert record.published_at == "2019-10-16T08:00:00+07:00"
+    assert record.byline.authors == []
