@@ -407,6 +407,18 @@ def _classify_paren(inner: str) -> str | None:
     return None
 
 
+_CAMEL_OUTLET_RE = re.compile(r"^(?:[A-Z][a-z]+[A-Z][A-Za-z]*|[A-Z]{2,}[a-z]*|[A-Z][a-z]+[A-Z]+)(?:\s?(?:News|Online|Plus|\+))?$")
+"""A one-word outlet name: ``VnEconomy``, ``VietNamNet``, ``CafeF``, ``TTXVN``, ``VTC News``."""
+
+
+def _outlet_like(text: str) -> bool:
+    """Whether ``text`` names an outlet (an agency, a domain, ``Báo ...``, a one-word brand)."""
+    text = text.strip()
+    if _AGENCY_RE.match(text) or _DOMAIN_RE.match(text) or _CAMEL_OUTLET_RE.match(text):
+        return True
+    return _folded_startswith(fold(text), _OUTLET_HEADS) and text[:1].isupper()
+
+
 def _parse_names(segment: str, out: _Parsed) -> bool:
     """Add the authors and sources of ``segment`` to ``out``; ``False`` if a part is not valid."""
     if _is_institution(segment) and _clean_name(segment) is None:
@@ -415,6 +427,13 @@ def _parse_names(segment: str, out: _Parsed) -> bool:
     parts = [p for p in _split_top_level(segment) if p]
     if not parts:
         return False
+    if len(parts) == 2:  # "Theo Thanh Xuân - VnEconomy": the outlet's writer, then the outlet
+        m = _SOURCE_PREFIX_RE.match(parts[0])
+        person = _clean_name(m.group("src").strip()) if m and not _outlet_like(m.group("src").strip()) else None
+        if person and _outlet_like(parts[1]):
+            out.authors.append(person)
+            out.sources.append(_clean_source(parts[1]) or parts[1])
+            return True
     previous_was_name = False
     for part in parts:
         source = _parse_source_part(part)

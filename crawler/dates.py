@@ -19,7 +19,6 @@ prefix / weekday / time or is the whole text. They mean 20yy.
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import re
 from dataclasses import dataclass
@@ -437,6 +436,8 @@ def _parse_rfc2822(value: str) -> tuple[datetime | None, bool]:
     """An RFC 2822 value (RSS ``pubDate``) as a naive Vietnam datetime; naive input is Vietnam time."""
     if not re.search(r"[A-Za-z]{3}", value):
         return None, False
+    import email.utils  # only RSS dates need it: not imported by every page parse
+
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError, OverflowError):

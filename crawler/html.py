@@ -39,6 +39,13 @@ CHROME_RE = re.compile(
     r"widget|toolbar|wm-ipp|header-?top|top-?bar|logo|copyright)(?:$|[\s_\d-])",
     re.IGNORECASE,
 )
+#: An empty element that marks where the article's text ends (``<span id="article-end">``,
+#: ``<div id="end-post-content">``).
+END_MARK_RE = re.compile(
+    r"(?:^|[\s_-])(?:article-?end|end-?(?:of-?)?article|post-?end|end-?post(?:-?content)?|content-?end|"
+    r"end-?content|detail-?end|end-?detail|endcontent|endarticle)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
 BOLD_TAGS: frozenset[str] = frozenset({"b", "strong"})
 ITALIC_TAGS: frozenset[str] = frozenset({"i", "em"})
 
@@ -49,6 +56,8 @@ class Link:
 
     url: str
     text: str
+    hint: str = ""
+    """The anchor's ``title`` attribute (a listed item's full title, on many CMSs), else ``""``."""
 
 
 @dataclass
@@ -85,6 +94,8 @@ class Document:
     meta: dict[str, str]
     jsonld: list[dict[str, Any]]
     title_tag: str | None
+    end_marks: list[int] = field(default_factory=list)
+    """Block indexes where an empty end-of-article marker stood (``<span id="article-end">``)."""
 
 
 #: Letters only Vietnamese text has (NFC): a decoding that yields many of them is the right one.
@@ -210,8 +221,10 @@ def parse_document(body: bytes | str, *, url: str | None = None, encoding: str |
         link_base = absolute(base_url, str(bases[0])) or base_url
     for bad in root.xpath("|".join(f"//{t}" for t in DROP_TAGS)):
         _drop_tree(bad)
-    blocks = _Linearizer(link_base).run(root)
-    return Document(root=root, blocks=blocks, base_url=base_url, meta=meta, jsonld=jsonld, title_tag=title_tag)
+    linearizer = _Linearizer(link_base)
+    blocks = linearizer.run(root)
+    return Document(root=root, blocks=blocks, base_url=base_url, meta=meta, jsonld=jsonld, title_tag=title_tag,
+                    end_marks=linearizer.end_marks)
 
 
 def _drop_tree(el: Any) -> None:
@@ -282,10 +295,9 @@ _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.
 HIDDEN_TEXT_KEPT = 200
 
 
-def _hidden(el: Any) -> bool:
+def _hidden(el: Any, style: str | None) -> bool:
     """Whether an element is a hidden widget: hidden by its own markup (``hidden``,
-    ``display:none``, ``visibility:hidden``) and holding little text."""
-    style = el.get("style")
+    ``display:none``, ``visibility:hidden``; ``style`` is its style attribute) and holding little text."""
     if el.get("hidden") is None and not (style and _HIDDEN_STYLE_RE.search(style)):
         return False
     return len("".join(el.itertext()).strip()) < HIDDEN_TEXT_KEPT
@@ -312,6 +324,10 @@ class _Linearizer:
         self._owner_attrs = ""
         #: set once the walk met an element nested deeper than MAX_WALK_DEPTH
         self.too_deep = False
+        #: href → absolute URL ("" when it has none): menus repeat the same links
+        self._urls: dict[str, str] = {}
+        #: block indexes at the empty end-of-article markers met (``<span id="article-end">``)
+        self.end_marks: list[int] = []
 
     def run(self, root: Any) -> list[Block]:
         body = root.find("body")
@@ -376,7 +392,14 @@ class _Linearizer:
                                          image=url, image_alt=clean(el.get("alt")) or None,
                                          chrome=chrome, attrs=attrs))
             return
-        if _hidden(el):
+        if not el.text and not len(el):
+            marker = el.get("id") or el.get("class")
+            if marker and END_MARK_RE.search(marker):
+                self._flush()
+                self.end_marks.append(len(self.blocks))
+                return
+        style = el.get("style")
+        if (style or el.get("hidden") is not None) and _hidden(el, style):
             return  # display:none, visibility:hidden, [hidden]: not shown, not the article's text
         is_block = tag in BLOCK_TAGS
         if is_block:
@@ -390,26 +413,31 @@ class _Linearizer:
             self._set_owner(el, chrome, heading, attrs)
         owner_ctx = (self._owner, self._owner_chrome, self._owner_heading, self._owner_attrs)
         link = in_link
-        if tag == "a" and el.get("href"):
-            url = absolute(self.base_url, _unwrap(el.get("href")))
+        href = el.get("href") if tag == "a" else None
+        if href:
+            url = self._urls.get(href)
+            if url is None:
+                url = self._urls[href] = absolute(self.base_url, _unwrap(href)) or ""
             if url:
-                link = Link(url=url, text="")
+                link = Link(url=url, text="", hint=el.get("title") or "")
                 self._links.append(link)
         b = bold or tag in BOLD_TAGS
         i = italic or tag in ITALIC_TAGS
-        style = el.get("style")
         if style and not (b and i):
             style = style.replace(" ", "").lower()
             b = b or "font-weight:bold" in style
             i = i or "font-style:italic" in style
-        self._add_text(el.text, b, i, link)
+        if el.text:
+            self._add_text(el.text, b, i, link)
+        walk, add_text, deeper = self._walk, self._add_text, depth + 1
         for child in el:
-            self._walk(child, chrome=chrome, heading=heading, bold=b, italic=i, in_link=link, attrs=attrs,
-                       depth=depth + 1)
+            walk(child, chrome=chrome, heading=heading, bold=b, italic=i, in_link=link, attrs=attrs, depth=deeper)
             if child.tag in BLOCK_TAGS:
-                self._flush()
-                self._set_owner(*owner_ctx)
-            self._add_text(child.tail, b, i, link)
+                if self._parts:
+                    self._flush()
+                self._owner, self._owner_chrome, self._owner_heading, self._owner_attrs = owner_ctx
+            if child.tail:
+                add_text(child.tail, b, i, link)
         if link is not None and link is not in_link:
             link.text = clean(link.text)
             if not link.text and self._links and self._links[-1] is link:

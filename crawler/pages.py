@@ -56,9 +56,26 @@ RELATED_HEADING_RE = re.compile(
     r"bai viet lien quan|tin cung chuyen muc|cac tin cung chuyen muc|xem them|"
     r"cac tin da dua|tin da dua|cac tin bai khac|tin bai khac|bai khac|doc them|tin tuc khac|"
     r"tham khao them|cung chuyen muc|tin tuc lien quan|co the ban quan tam|ban co the quan tam|"
+    r"cung muc|tin cung muc|nen doc|tin nen doc|bai nen doc|co the ban muon doc|tin lien quan khac|"
     r"other news|related news|related articles|related stories|related|more news|more stories|"
     r"see also|read more|you may also like)\s*:?$"
+    # an event stream ("Dòng sự kiện: Diễn biến chiến sự ...") names its topic after the colon
+    r"|^(?:dong su kien|chuoi su kien|su kien lien quan)\s*:?(?:\s.{0,80})?$"
 )
+#: A line that starts with a related heading and goes on with the box's other tabs ("Cùng mục Đang hot").
+RELATED_PREFIX_RE = re.compile(
+    r"^(?:cac tin khac|tin khac|tin lien quan|bai lien quan|cac tin lien quan|bai viet lien quan|"
+    r"tin cung chuyen muc|cung chuyen muc|cung muc|tin cung muc|xem them|doc them|nen doc|tham khao them|"
+    r"related|other news|more news)\b"
+)
+#: Containers of related items without a heading of their own (class or id of the item's ancestors).
+RELATED_CONTAINER_RE = re.compile(
+    r"(?:^|[\s_-])(?:related|relate|relates|lien-?quan|tinlienquan|other-?news|othernews|tin-?khac|tinkhac|"
+    r"same-?(?:cat|cate|category|zone)|cung-?chuyen-?muc)(?:$|[\s_\d-])",
+    re.IGNORECASE,
+)
+#: An inline related box between lead and body: the body goes on after it when this much prose follows.
+_PROSE_AFTER_BOX = 2
 #: A related item's link: an article of the site's shape, or any http(s) page whose link text reads
 #: as a headline (several words), wherever it is (another URL shape of the site, another outlet).
 _HEADLINE_WORDS = 4
@@ -68,6 +85,9 @@ END_RE = re.compile(
     r"tin moi nhat|tin doc nhieu|doc nhieu|tin noi bat|tin moi|chia se bai viet|ban quyen|"
     r"latest news|most read|most viewed|hot news|"
     r"bao hoa binh dien tu\b.*(?:giay phep|tong bien tap))"
+    # short labels of the boxes under the text: keywords, the readers' feedback form
+    r"|^(?:tu khoa|tags?|keywords?|gui phan hoi|phan hoi cua ban|y kien cua ban|viet binh luan|"
+    r"gui binh luan cua ban|ban doc binh luan)\s*:?$"
 )
 #: Headings of the side boxes a page shows ("TIN MỚI", "ĐỌC NHIỀU"): an END_RE match of this kind
 #: ends the article only when prose does not follow it (an empty widget inside the text does not).
@@ -87,6 +107,18 @@ TITLE_SUFFIX_RE = re.compile(r"\s*[-|–—:]\s*(?:Báo\s+)?(?:Hòa|Hoà)\s+Bìn
 NOT_FOUND_RE = re.compile(r"khong tim thay|\b404\b|not found|trang ban yeu cau khong ton tai|loi he thong")
 
 MIN_BODY_CHARS = 120
+#: Elements that may carry the publication time in an attribute, and those attributes, in order.
+_DATE_ATTRS = ("datetime", "data-time", "data-date", "data-published", "data-publish-date", "title", "content")
+_ATTR_DATE_XPATH = (
+    "//*[@datetime or @data-time or @data-date or @data-published or @data-publish-date"
+    " or ((@title or @content) and (contains(@class, 'time') or contains(@class, 'date')))]"
+)
+_ISO_VALUE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2})?")
+#: Inline parts of a meta line: the author's name, the reprint source ("Theo Lao Động").
+_AUTHOR_PART_RE = re.compile(r"(?:^|[\s_-])(?:author|tac-?gia|byline|writer|name)(?:$|[\s_-])", re.IGNORECASE)
+_SOURCE_PART_RE = re.compile(r"(?:^|[\s_-])(?:source|nguon|origin)(?:$|[\s_-])", re.IGNORECASE)
+#: Words an outlet's name starts with, dropped to compare it with a bare name ("Báo điện tử Dân Trí").
+_OUTLET_PREFIX_RE = re.compile(r"^(?:bao dien tu|bao|tap chi|trang tin dien tu|dien tu|kenh)\s+")
 #: Cheap pre-check before the caption rule: captions name a photo ("Ảnh: ...", "ảnh minh họa").
 _CAPTION_WORD_RE = re.compile(r"ảnh|Ảnh|ẢNH|minh họa|minh hoạ|Photo|photo")
 
@@ -100,6 +132,8 @@ class _Layout:
     lead: int | None
     related: int | None
     end: int
+    boxes: tuple[tuple[int, int], ...] = ()
+    """Inline related boxes inside the text, as (heading, end) block ranges: not body, the body goes on."""
 
 
 class ArticlePage:
@@ -120,6 +154,7 @@ class ArticlePage:
         self._captions: set[int] = set()
         self._body: list[Block] | None = None
         self._caption_cache: dict[tuple[int, int], set[int]] = {}
+        self._related_cache: dict[int, tuple[list[tuple[int, RelatedItem]], int]] = {}
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -133,9 +168,43 @@ class ArticlePage:
             related = self._find_related_heading(title)
             lead = self._find_lead_block(title, related)
             date = self._find_date_block(title, lead)
-            end = related if related is not None else self._find_end(title)
-            self._layout = _Layout(title=title, date=date, lead=lead, related=related, end=end)
+            first_related = related
+            boxes: list[tuple[int, int]] = []
+            body_start = max([i for i in (title, date, lead) if i is not None], default=-1) + 1
+            while related is not None:
+                box_end = self._walk_related(related)[1]
+                if not self._inline_box(body_start, related, box_end):
+                    break
+                boxes.append((related, box_end))
+                related = self._find_related_heading(box_end - 1)
+            end = self._find_end(boxes[-1][1] - 1 if boxes else title)
+            if related is not None and related < end:
+                end = related
+            marks = [i for i in (self.doc.end_marks if self.doc else []) if i > body_start]
+            if marks and marks[0] < end:
+                end = marks[0]  # an end-of-article marker: what follows is the page's, not the text's
+            self._layout = _Layout(title=title, date=date, lead=lead, related=first_related, end=end,
+                                   boxes=tuple(boxes))
         return self._layout
+
+    def _inline_box(self, body_start: int, heading: int, box_end: int) -> bool:
+        """Whether the related block at ``heading`` (its items end at ``box_end``) stands inside the
+        text: no body prose before it yet, and article prose right after it."""
+        before = sum(len(b.text) for b in self.blocks[body_start:heading]
+                     if b.text and b.link_density < 0.3 and not b.chrome and len(b.text) >= 60)
+        if before >= MIN_BODY_CHARS:
+            return False
+        prose = 0
+        for b in self.blocks[box_end:box_end + 8]:
+            if not b.text:
+                continue
+            if len(b.text) >= 80 and b.link_density < 0.2 and not b.chrome and not has_lead_prefix(b.text):
+                prose += 1
+                if prose >= _PROSE_AFTER_BOX:
+                    return True
+            elif b.heading or END_RE.match(fold(b.text)):
+                return False
+        return False
 
     def _meta_title(self) -> str | None:
         if not self.doc:
@@ -331,10 +400,16 @@ class ArticlePage:
                     return found
         lay = self.layout()
         if lay.title is not None:
-            for el in self.doc.root.xpath("//time[@datetime]"):
-                found = parse_meta_datetime(el.get("datetime") or "")
-                if found and self._element_near_title(el, lay.title):
-                    return found
+            # a machine-readable time on an element of the meta line (``<time datetime>``, or a
+            # time-classed element whose ``title``/``data-*`` holds it while a script prints the text)
+            for el in self.doc.root.xpath(_ATTR_DATE_XPATH):
+                for attr in _DATE_ATTRS:
+                    value = (el.get(attr) or "").strip()
+                    if not _ISO_VALUE_RE.match(value):
+                        continue
+                    found = parse_meta_datetime(value)
+                    if found and self._element_near_title(el, lay.title):
+                        return found
         return None
 
     def _element_near_title(self, el: Any, title: int) -> bool:
@@ -361,9 +436,10 @@ class ArticlePage:
         root = _content_root(region)
         captions = self._caption_indexes(region)
         inside = _blocks_in_root(region, root)
+        boxed = {i for first, last in lay.boxes for i in range(first, last)}
         out: list[Block] = []
         for b in region:
-            if not b.text or b.index in captions:
+            if not b.text or b.index in captions or b.index in boxed:
                 continue
             if b.index not in inside:
                 continue
@@ -432,15 +508,45 @@ class ArticlePage:
         return out
 
     def related(self) -> list[RelatedItem]:
+        """The related items of every related block (headed, or a related-classed container), in
+        page order, each URL once."""
         lay = self.layout()
-        if lay.related is None:
+        if lay.title is None:
             return []
+        found: list[tuple[int, RelatedItem]] = []
+        heading = self._find_related_heading(lay.title)
+        while heading is not None:
+            block_items, stop = self._walk_related(heading)
+            found += block_items
+            heading = self._find_related_heading(max(stop, heading + 1) - 1)
+        found += self._contained_related(lay.title)
+        found += self._marked_related(lay.title, lay.end)
+        found.sort(key=lambda pair: pair[0])
         items: list[RelatedItem] = []
+        seen: dict[str, RelatedItem] = {}
+        for _, item in found:
+            if item.url in seen:
+                if seen[item.url].lead is None and item.lead:
+                    seen[item.url].lead = item.lead
+                continue
+            seen[item.url] = item
+            items.append(item)
+        return items
+
+    def _walk_related(self, heading: int) -> tuple[list[tuple[int, RelatedItem]], int]:
+        """The items of the related block opened by the heading at ``heading`` (with the block index
+        of each), and the index of the block where the block ends."""
+        cached = self._related_cache.get(heading)
+        if cached is not None:
+            return cached
+        items: list[tuple[int, RelatedItem]] = []
         index: dict[str, RelatedItem] = {}
         current: RelatedItem | None = None
         misses = 0
-        for b in self.blocks[lay.related + 1:]:
+        stop = len(self.blocks)
+        for b in self.blocks[heading + 1:]:
             if b.text and END_RE.match(fold(b.text)) and len(b.text) <= 120:
+                stop = b.index
                 break
             if b.image:
                 continue
@@ -451,9 +557,9 @@ class ArticlePage:
                     if lk.url in index:
                         current = index[lk.url]
                         continue
-                    current = RelatedItem(url=lk.url, title=lk.text, lead=None)
+                    current = RelatedItem(url=lk.url, title=_item_title(lk.text, lk.hint), lead=None)
                     index[lk.url] = current
-                    items.append(current)
+                    items.append((b.index, current))
                 rest = b.text
                 for lk in article_links:
                     rest = rest.replace(lk.text, "", 1)
@@ -470,9 +576,60 @@ class ArticlePage:
             if b.text:
                 misses += 1
                 # a short line without links after the items is the next box's heading
-                if misses > 2 or (items and (b.heading or (not b.links and len(b.text) < 40))):
+                if misses > 2 or (items and (b.heading or len(b.text) < 40 and (
+                        not b.links or len(b.text.split()) < _HEADLINE_WORDS))):
+                    stop = b.index
                     break
-        return items
+        self._related_cache[heading] = (items, stop)
+        return items, stop
+
+    def _contained_related(self, title: int) -> list[tuple[int, RelatedItem]]:
+        """Items of related containers without a heading of their own: links that read as headlines
+        inside an element whose class or id says related (``related``, ``tin-lien-quan``,
+        ``other-news``). Only a container's first list counts (the others are its other tabs), and
+        a list under another box's title ("MULTIMEDIA PLUS", "Đang hot") is not related."""
+        out: list[tuple[int, RelatedItem]] = []
+        first_list: dict[Any, Any] = {}
+        wanted: dict[Any, bool] = {}
+        for b in self.blocks[title + 1:]:
+            if not b.links or not RELATED_CONTAINER_RE.search(b.attrs):
+                continue
+            links = [lk for lk in b.links if _is_item_link(lk.url, lk.text) and lk.url != self.url]
+            container = _related_container(b.element) if links else None
+            if container is None:
+                continue
+            in_list = _closest_list(b.element)
+            if container not in first_list:
+                first_list[container] = in_list
+                wanted[container] = not self._other_box_title_before(b.index)
+            elif in_list is not None and first_list[container] is not None and in_list is not first_list[container]:
+                continue
+            if wanted[container]:
+                out += [(b.index, RelatedItem(url=lk.url, title=_item_title(lk.text, lk.hint), lead=None))
+                        for lk in links]
+        return out
+
+    def _marked_related(self, title: int, end: int) -> list[tuple[int, RelatedItem]]:
+        """Related links the text itself carries, marked ``>> Title`` or ``» Title`` (between the
+        title and the end of the article)."""
+        out: list[tuple[int, RelatedItem]] = []
+        for b in self.blocks[title + 1:end]:
+            for lk in b.links:
+                m = _ITEM_MARK_RE.match(lk.text)
+                if m and _is_item_link(lk.url, m.group("title")) and lk.url != self.url:
+                    out.append((b.index, RelatedItem(url=lk.url, title=_item_title(m.group("title")), lead=None)))
+        return out
+
+    def _other_box_title_before(self, index: int) -> bool:
+        """Whether the text right before block ``index`` is the title of a box that is not a related
+        block (a short line that is no headline and no related heading)."""
+        prev = self._prev_text_block(index)
+        if prev is None or len(prev.text) > 40:
+            return False
+        folded = fold(prev.text)
+        if RELATED_HEADING_RE.match(folded) or RELATED_PREFIX_RE.match(folded):
+            return False
+        return len(prev.text.split()) < _HEADLINE_WORDS or prev.heading
 
     def byline(self) -> tuple[Byline, set[int]]:
         """The byline and the indexes of the body blocks it occupies."""
@@ -525,13 +682,14 @@ class ArticlePage:
 
     def _hinted_byline(self) -> Byline | None:
         lay = self.layout()
+        outlets = self._outlet_names()
         for b in self.blocks[(lay.title or 0): lay.end + 3]:
             if b.text and len(b.text) <= 80 and AUTHOR_HINT_RE.search(_own_attrs(b)):
-                parsed = parse_byline_text(_without_date(b.text) or b.text)
-                if parsed:
+                parsed = parse_byline_text(_without_date(b.text) or b.text) or _meta_parts_byline(b.element)
+                if parsed and not any(_is_outlet(name, outlets) for name in [*parsed.authors, parsed.source or ""]
+                                      if name):
                     return parsed
         if self.doc:
-            outlets = self._outlet_names()
             for item in self.doc.jsonld:
                 author = item.get("author")
                 names = author if isinstance(author, list) else [author]
@@ -544,7 +702,7 @@ class ArticlePage:
                     return Byline(raw=", ".join(collected), authors=collected, source=None)
             meta_author = self.doc.meta.get("author") or self.doc.meta.get("article:author")
             if meta_author and not SITE_NAME_RE.search(fold(meta_author)) and "hoa binh" not in fold(meta_author) \
-                    and fold(meta_author) not in outlets:
+                    and not _is_outlet(meta_author, outlets):
                 return parse_byline_text(meta_author)
         return None
 
@@ -553,9 +711,10 @@ class ArticlePage:
         names: set[str] = set()
         if not self.doc:
             return names
-        site = self.doc.meta.get("og:site_name")
-        if site:
-            names.add(fold(clean(site)))
+        for key in ("og:site_name", "copyright", "application-name", "apple-mobile-web-app-title", "twitter:site"):
+            site = self.doc.meta.get(key)
+            if site and len(site) <= 60:
+                names.add(fold(clean(site)).lstrip("@"))
         for item in self.doc.jsonld:
             publisher = item.get("publisher")
             for entry in publisher if isinstance(publisher, list) else [publisher]:
@@ -563,6 +722,7 @@ class ArticlePage:
                     names.add(fold(clean(entry["name"])))
                 elif isinstance(entry, str):
                     names.add(fold(clean(entry)))
+        names |= {_OUTLET_PREFIX_RE.sub("", name) for name in names}
         names.discard("")
         return names
 
@@ -707,6 +867,8 @@ def _is_item_link(url: str, text: str) -> bool:
     text reads as a headline. Section, listing and home links ("Xem thêm", "Chính trị") are not."""
     if not text:
         return False
+    if len(text) <= 40 and RELATED_HEADING_RE.match(fold(text)):
+        return False  # "Các tin bài khác" linking to the section: the block's heading, not an item
     if is_article_url(url):
         return True
     return _page_url(url) and len(text.split()) >= _HEADLINE_WORDS and len(text) >= 15
@@ -714,9 +876,89 @@ def _is_item_link(url: str, text: str) -> bool:
 
 def _page_url(url: str) -> bool:
     """An http(s) URL of some page that is not a listing or a home page (any host, any shape)."""
-    if not url.startswith(("http://", "https://")) or listing_page(url):
+    # a root-relative path stays relative on a page whose own URL is unknown
+    if not url.startswith(("http://", "https://", "/")) or listing_page(url):
         return False
     return len(urlsplit(url).path) > 1
+
+
+#: A time printed after a listed title, inside its link: "(9 giờ trước)", "(26/12/2012)", "- 08:15".
+_ITEM_TIME_RE = re.compile(
+    r"\s*(?:\(\s*(?:\d+\s+(?:giây|phút|giờ|ngày|tuần|tháng|năm)\s+trước|\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?"
+    r"(?:\s*[-,]?\s*\d{1,2}[:h]\d{2})?|\d{1,2}[:h]\d{2}(?:\s*[-,]?\s*\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?)?)\s*\)"
+    r"|[-–|]\s*\d+\s+(?:phút|giờ|ngày)\s+trước)\s*$",
+    re.IGNORECASE,
+)
+
+
+#: A related link the text carries: ``>> Title``, ``» Title``, ``► Title``.
+_ITEM_MARK_RE = re.compile(r"^\s*(?:>>|»|►|▶|→)\s*(?P<title>\S.*)$")
+
+
+def _item_title(text: str, hint: str = "") -> str:
+    """A related item's title without what is printed after it inside the link: a time ("(9 giờ
+    trước)"), or a counter ("... tiếng dân 10") when the link's ``title`` attribute is the title."""
+    hint = clean(hint)
+    if hint and text != hint and text.startswith(hint) and len(text) - len(hint) <= 12 \
+            and not any(ch.isalpha() for ch in text[len(hint):]):
+        return hint
+    return _ITEM_TIME_RE.sub("", text).strip() or text
+
+
+def _related_container(el: Any) -> Any | None:
+    """The nearest element holding ``el`` (itself included) whose class or id says related."""
+    for node in (el, *el.iterancestors()):
+        attrs = f"{node.get('class') or ''} {node.get('id') or ''}"
+        if attrs.strip() and RELATED_CONTAINER_RE.search(attrs):
+            return node
+    return None
+
+
+def _closest_list(el: Any) -> Any | None:
+    """The nearest ``<ul>``/``<ol>`` holding ``el`` (itself included), or ``None``."""
+    node = el
+    for _ in range(8):
+        if node is None:
+            return None
+        if node.tag in ("ul", "ol"):
+            return node
+        node = node.getparent()
+    return None
+
+
+def _is_outlet(name: str, outlets: set[str]) -> bool:
+    """Whether ``name`` is the outlet's own name (``"Dân Trí"`` for ``"Báo điện tử Dân Trí"``)."""
+    folded = _OUTLET_PREFIX_RE.sub("", fold(clean(name)))
+    return bool(folded) and folded in outlets
+
+
+def _meta_parts_byline(el: Any) -> Byline | None:
+    """The byline of a meta line read from its parts: the element classed as the author's name
+    and the one classed as the source (``<span class="author">Hưng Thi</span><span
+    class="source">Theo Lao Động</span><span class="time">...``)."""
+    authors: list[str] = []
+    sources: list[str] = []
+    for part in el.iterdescendants():
+        attrs = f"{part.get('class') or ''} {part.get('id') or ''}".strip() if isinstance(part.tag, str) else ""
+        if not attrs or AVATAR_RE.search(attrs):
+            continue
+        is_author, is_source = bool(_AUTHOR_PART_RE.search(attrs)), bool(_SOURCE_PART_RE.search(attrs))
+        if not (is_author or is_source):
+            continue
+        text = clean("".join(part.itertext()))
+        if not text or len(text) > 60:
+            continue
+        parsed = parse_byline_text(text)
+        if parsed is None and is_source:
+            parsed = parse_byline_text(f"Theo {text}")
+        if parsed:
+            authors += [a for a in parsed.authors if a not in authors]
+            if parsed.source and parsed.source not in sources:
+                sources.append(parsed.source)
+    if not authors and not sources:
+        return None
+    raw = " ".join([", ".join(authors), *(f"Theo {s}" for s in sources)]).strip()
+    return Byline(raw=raw, authors=authors, source=", ".join(sources) or None)
 
 
 def _strip_title_suffix(text: str) -> str:
@@ -773,10 +1015,12 @@ def _is_decoration(b: Block) -> bool:
 
 
 def _is_chrome_block(b: Block) -> bool:
-    folded = fold(b.text[:80])
+    if len(b.text) <= 3 and not any(ch.isalnum() for ch in b.text):
+        return True  # a lone "×" (close button), "+" or "|": a control, not text
+    folded = fold(b.text[:80]).strip("[]()<>«» ")  # "[Quay lại]" is "quay lai"
     if CHROME_LINE_RE.match(folded) or BOX_HEADING_RE.match(folded):
         return True
-    if b.link_density > 0.6 and len(b.text) < 200:
+    if b.link_density > 0.6 and len(b.text) < 200 or b.link_density > 0.85:
         return True
     return b.chrome and b.link_density > 0.3
 

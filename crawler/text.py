@@ -6,11 +6,17 @@ import re
 import unicodedata
 
 _WS_RE = re.compile(r"[\s\u00a0\u200b\u200c\u200d\ufeff]+")
+#: Capital letters of Vietnamese (with their marks), for case-sensitive parts of case-blind patterns.
+_CAPITALS = "".join(chr(c) for c in range(0x41, 0x1EFA) if chr(c).isupper() and chr(c).isalpha())
 _LEAD_PREFIX_RE = re.compile(
     r"^\s*(?:[(\[]\s*(?:HBĐT|HBDT|HBO)\s*[)\]]\s*[-–—:]?|(?:HBĐT|HBDT|HBO)\s*[-–—:]"
     # another outlet's tag: ``(Dân trí) - ``, ``(NLĐO)-``, ``(Chinhphu.vn) - ``: a short name in
     # parentheses (no sentence, no digits-only date) followed by a dash
-    r"|\(\s*[^\W\d_][^()\n]{0,22}?\s*\)\s*[-–—])\s*",
+    r"|\(\s*[^\W\d_][^()\n]{0,22}?\s*\)\s*[-–—]"
+    # or an outlet's short tag without a dash: ``(TNO) ``, ``(NLĐO) ``, ``(PL+) ``, ``(Chinhphu.vn) ``
+    r"|(?-i:\(\s*(?:[A-ZĐ][A-ZĐ0-9+]{1,7}|[A-Z][a-z]+\.vn)\s*\)(?=\s+[" + _CAPITALS + r"]))"
+    # or a bare short tag and a dash: ``TT - ``, ``TTO - ``, ``SGGP - `` (capitals, then a sentence)
+    r"|(?-i:[A-ZĐ]{2,5}\s+[-–—]\s+(?=[" + _CAPITALS + r"])))\s*",
     re.IGNORECASE,
 )
 
