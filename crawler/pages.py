@@ -542,7 +542,9 @@ class ArticlePage:
         items: list[tuple[int, RelatedItem]] = []
         index: dict[str, RelatedItem] = {}
         current: RelatedItem | None = None
+        current_el: Any = None
         misses = 0
+        first_miss: int | None = None
         stop = len(self.blocks)
         for b in self.blocks[heading + 1:]:
             if b.text and END_RE.match(fold(b.text)) and len(b.text) <= 120:
@@ -552,7 +554,7 @@ class ArticlePage:
                 continue
             article_links = [lk for lk in b.links if _is_item_link(lk.url, lk.text)]
             if article_links:
-                misses = 0
+                misses, first_miss, current_el = 0, None, b.element
                 for lk in article_links:
                     if lk.url in index:
                         current = index[lk.url]
@@ -568,17 +570,21 @@ class ArticlePage:
                     current.lead = strip_lead_prefix(rest)
                 continue
             if b.text and current is not None and current.lead is None and not b.links and not b.heading \
-                    and (has_lead_prefix(b.text) or len(b.text) >= 40):
-                current.lead = strip_lead_prefix(b.text)
+                    and (has_lead_prefix(b.text) or len(b.text) >= 40) \
+                    and (has_lead_prefix(b.text) or _close_in_tree(b.element, current_el, levels=2)):
+                current.lead = strip_lead_prefix(b.text)  # the item's own summary, in its box
                 continue
-            if b.text and not b.links and _looks_like_date_only(b.text):
-                continue
+            if b.text and (not b.links and _looks_like_date_only(b.text)
+                           or len(b.text) <= 12 and not any(ch.isalpha() for ch in b.text)):
+                continue  # an item's date, or a counter (comments, views) beside it
             if b.text:
                 misses += 1
+                if first_miss is None:
+                    first_miss = b.index
                 # a short line without links after the items is the next box's heading
                 if misses > 2 or (items and (b.heading or len(b.text) < 40 and (
                         not b.links or len(b.text.split()) < _HEADLINE_WORDS))):
-                    stop = b.index
+                    stop = first_miss if misses > 2 else b.index  # the block ends at its first stray line
                     break
         self._related_cache[heading] = (items, stop)
         return items, stop

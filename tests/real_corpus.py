@@ -17,7 +17,8 @@ authors    the same set of names
 source     equal (both none counts as right)
 lead       equal, after dropping a leading outlet tag such as ``(Dân trí) - ``
 body_start the body (less a leading copy of the lead) starts with the gold's first words
-body_end   the body ends with the gold's last words
+body_end   the body ends with the gold's last words (or with an ending the gold's notes accepted,
+           ``body_end_also``)
 related    the F1 of the related titles (1.0 when neither side has any); right when F1 >= 0.9
 ========== ==================================================================================
 """
@@ -131,8 +132,9 @@ def score_page(answer: Answer, gold: dict[str, Any]) -> dict[str, bool | None]:
         "lead": norm(_OUTLET_TAG_RE.sub("", answer.lead or "")) == norm(gold.get("lead")),
         "body_start": bool(answer.body) and bool(gold.get("body_start"))
         and _body_without_lead(answer.body or "", gold.get("lead")).startswith(norm(gold["body_start"])),
-        "body_end": bool(answer.body) and bool(gold.get("body_end"))
-        and norm(answer.body).endswith(norm(gold["body_end"])),
+        "body_end": bool(answer.body) and any(
+            norm(answer.body).endswith(norm(end)) for end in [gold.get("body_end"), *gold.get("body_end_also", [])]
+            if end),
         "related": related_f1(answer.related_titles or [], gold.get("related_titles") or []) >= 0.9,
     }
     shared = set(answer.shared) | {"date_day"} if "date" in answer.shared else set(answer.shared)

@@ -154,3 +154,100 @@ def test_a_meta_line_without_a_name_gives_no_author(text):
     record = ArticlePage(meta_line("meta", text), url=URL).to_record()
     assert record.published_at == "2019-10-16T08:00:00+07:00"
     assert record.byline.authors == []
+
+
+# -- rules added with the real-page corpus (tests/fixtures/pages_real) --------------------------
+
+def custom(body: str, head: str = "") -> bytes:
+    return (f"<html><head><meta charset='utf-8'><title>Văn Nghĩa tổ chức đại hội điểm</title>{head}</head>"
+            f"<body><h1>Văn Nghĩa tổ chức đại hội điểm</h1>{body}"
+            "<div class='footer'>Bản quyền thuộc Báo Hòa Bình điện tử</div></body></html>").encode()
+
+
+LEAD = "<p class='sapo'>(HBĐT) - Sáng 16/10, Đảng bộ xã Văn Nghĩa tổ chức đại hội điểm nhiệm kỳ 2020-2025.</p>"
+DATE = "<div class='date'>16/10/2019 08:00</div>"
+LIS = "".join(f"<li><a href='{u}'>{t}</a></li>" for u, t in ITEMS)
+
+
+def test_a_related_box_between_lead_and_body_does_not_end_the_article():
+    html = custom(DATE + LEAD + f"<div class='box'><div>TIN LIÊN QUAN</div><ul>{LIS}</ul></div>"
+                  f"<div class='content'>{BODY}</div>")
+    record = ArticlePage(html, url=URL).to_record()
+    assert record.body.startswith("Đại hội đã thảo luận")
+    assert record.body.endswith("đề nghị tập trung xây dựng nông thôn mới.")
+    assert record.byline.authors == ["Việt Lâm"]
+    assert [r.title for r in record.related] == [t for _, t in ITEMS]
+
+
+@pytest.mark.parametrize("marker", ["<span id='article-end'></span>", "<div id='end-post-content' class='x'></div>"])
+def test_an_end_of_article_marker_ends_the_body(marker):
+    after = ("<div class='popup'><h2>Chọn chúng tôi làm nguồn ưu tiên trên Google Search</h2>"
+             "<ul><li>Bước 2: Tại trang web vừa mở, bấm vào ô vuông nằm bên phải để chọn làm nguồn tìm kiếm.</li></ul></div>")
+    record = ArticlePage(custom(DATE + LEAD + f"<div class='content'>{BODY}{marker}</div>{after}"), url=URL).to_record()
+    assert record.body.endswith("đề nghị tập trung xây dựng nông thôn mới.")
+    assert record.byline.authors == ["Việt Lâm"]
+
+
+def test_a_meta_line_made_of_parts_gives_author_source_and_the_attribute_time():
+    meta = ("<div class='author-container'><span class='author'>Hưng Thi</span><span class='source'>Theo Lao Động"
+            "</span><span class='time'>• <span title='2019-06-03T11:46:14' class='timeago'></span></span></div>")
+    record = ArticlePage(custom(meta + LEAD + f"<div class='content'>{BODY[:-15]}</div>"), url=URL).to_record()
+    assert (record.byline.authors, record.byline.source) == (["Hưng Thi"], "Lao Động")
+    assert record.published_at == "2019-06-03T11:46:14+07:00"
+
+
+@pytest.mark.parametrize(("line", "authors", "source"), [
+    ("Theo Thanh Xuân - VnEconomy", ["Thanh Xuân"], "VnEconomy"),
+    ("Theo TTXVN", [], "TTXVN"),
+    ("Tin, ảnh: Vũ Phương Thảo", ["Vũ Phương Thảo"], None),
+    ("Hà Thu (tổng hợp)", ["Hà Thu"], None),
+])
+def test_closing_bylines(line, authors, source):
+    body = BODY.replace("<p>Việt Lâm</p>", f"<p style='text-align:right'>{line}</p><p>×</p><p>[Quay lại]</p>")
+    record = ArticlePage(custom(DATE + LEAD + f"<div class='content'>{body}</div>"), url=URL).to_record()
+    assert (record.byline.authors, record.byline.source) == (authors, source)
+    assert record.body.endswith("đề nghị tập trung xây dựng nông thôn mới.")
+
+
+def test_the_outlets_own_name_is_never_an_author_or_a_source():
+    head = "<meta name='author' content='Dân Trí'><meta property='og:site_name' content='Báo điện tử Dân Trí'>"
+    body = BODY.replace("<p>Việt Lâm</p>", "")
+    record = ArticlePage(custom(DATE + LEAD + f"<div class='content'>{body}</div>", head), url=URL).to_record()
+    assert (record.byline.authors, record.byline.source) == ([], None)
+
+
+def test_marked_links_in_the_text_are_related_items_and_not_body():
+    marked = "".join(f"<a href='{u}'>&gt;&gt; {t}</a><br>" for u, t in ITEMS)
+    body = BODY + f"<p>{marked}</p><div>Từ khóa</div><div class='tags'><a href='/tag/x'>đại hội</a></div>"
+    record = ArticlePage(custom(DATE + LEAD + f"<div class='content'>{body}</div>"), url=URL).to_record()
+    assert [r.title for r in record.related] == [t for _, t in ITEMS]
+    assert record.body.endswith("đề nghị tập trung xây dựng nông thôn mới.")
+
+
+def test_an_unheaded_related_container_counts_its_first_list_only_and_not_another_boxs_list():
+    other = ITEMS[:1]
+    box = (f"<div class='other-news-container'><div class='tabs'><span>Cùng mục</span> <span>Đang hot</span></div>"
+           f"<ul>{LIS}</ul><ul>{''.join(f'<li><a href={chr(39)}{u}x{chr(39)}>{t} mới</a></li>' for u, t in other)}</ul></div>"
+           "<div class='col'><div class='related-letter'>MULTIMEDIA PLUS</div><ul class='list-related'>"
+           "<li><a href='https://baohoabinh.com.vn/radio/so-115-vi-tri-gan-cua-so-d1.html'>Radio số 115: Vị trí gần "
+           "cửa sổ</a></li></ul></div>")
+    record = ArticlePage(custom(DATE + LEAD + f"<div class='content'>{BODY}</div>{box}"), url=URL).to_record()
+    assert [r.title for r in record.related] == [t for _, t in ITEMS]
+
+
+@pytest.mark.parametrize("suffix", ["<span class='mytime'>&nbsp;(9 giờ trước)</span>", " (26/12/2012 08:15)",
+                                    "<span class='icon-comments'><img src='cm.png'>10</span>"])
+def test_a_time_or_counter_inside_an_items_link_is_not_its_title(suffix):
+    lis = "".join(f"<li><a href='{u}' title='{t}'>{t}{suffix}</a></li>" for u, t in ITEMS)
+    html = custom(DATE + LEAD + f"<div class='content'>{BODY}</div><div><h3>Các tin khác</h3><ul>{lis}</ul></div>")
+    assert [r.title for r in ArticlePage(html, url=URL).to_record().related] == [t for _, t in ITEMS]
+
+
+@pytest.mark.parametrize(("lead", "expected"), [
+    ("(TNO) TAND TP.Đà Nẵng xét xử sơ thẩm vụ án buôn bán trái phép chất ma túy.", "TAND TP.Đà Nẵng"),
+    ("TT - Trao đổi với Tuổi Trẻ, ông Hoàng Nam Sơn nói sẽ kiểm điểm nghiêm túc.", "Trao đổi với"),
+    ("UBND - cơ quan hành chính nhà nước ở địa phương, tổ chức hội nghị tổng kết.", "UBND - cơ quan"),
+])
+def test_outlet_tags_without_a_dash_or_parentheses(lead, expected):
+    html = custom(DATE + f"<p class='sapo'><b>{lead}</b></p><div class='content'>{BODY}</div>")
+    assert ArticlePage(html, url=URL).to_record().lead.startswith(expected)
