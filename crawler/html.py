@@ -14,12 +14,13 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import lxml.etree
 from w3lib.encoding import html_to_unicode
 
-from crawler.text import clean, nfc
+from crawler.text import clean, fold, nfc
 from crawler.urls import absolute, unwayback
 
 logger = logging.getLogger(__name__)
@@ -82,6 +83,11 @@ class Block:
     def link_density(self) -> float:
         """Share of the block's characters that sit inside links."""
         return self.link_chars / len(self.text) if self.text else 0.0
+
+    @cached_property
+    def folded(self) -> str:
+        """The text folded (:func:`crawler.text.fold`), computed once: the rules match on it."""
+        return fold(self.text)
 
 
 @dataclass
@@ -370,7 +376,7 @@ class _Linearizer:
             self._link_chars += stripped
             in_link.text += text
 
-    def _walk(self, el: Any, *, chrome: bool, heading: bool, bold: bool, italic: bool,
+    def _walk(self, el: Any, chrome: bool, heading: bool, bold: bool, italic: bool,
               in_link: Link | None, attrs: str, depth: int = 0) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         if depth > MAX_WALK_DEPTH:
@@ -392,7 +398,8 @@ class _Linearizer:
                                          image=url, image_alt=clean(el.get("alt")) or None,
                                          chrome=chrome, attrs=attrs))
             return
-        if not el.text and not len(el):
+        text = el.text
+        if not text and not len(el):
             marker = el.get("id") or el.get("class")
             if marker and END_MARK_RE.search(marker):
                 self._flush()
@@ -427,11 +434,11 @@ class _Linearizer:
             style = style.replace(" ", "").lower()
             b = b or "font-weight:bold" in style
             i = i or "font-style:italic" in style
-        if el.text:
-            self._add_text(el.text, b, i, link)
+        if text:
+            self._add_text(text, b, i, link)
         walk, add_text, deeper = self._walk, self._add_text, depth + 1
         for child in el:
-            walk(child, chrome=chrome, heading=heading, bold=b, italic=i, in_link=link, attrs=attrs, depth=deeper)
+            walk(child, chrome, heading, b, i, link, attrs, deeper)
             if child.tag in BLOCK_TAGS:
                 if self._parts:
                     self._flush()

@@ -171,15 +171,13 @@ class ArticlePage:
             first_related = related
             boxes: list[tuple[int, int]] = []
             body_start = max([i for i in (title, date, lead) if i is not None], default=-1) + 1
-            while related is not None:
+            while related is not None and self._no_prose_before(body_start, related):
                 box_end = self._walk_related(related)[1]
-                if not self._inline_box(body_start, related, box_end):
+                if not self._prose_after(box_end):
                     break
                 boxes.append((related, box_end))
                 related = self._find_related_heading(box_end - 1)
-            end = self._find_end(boxes[-1][1] - 1 if boxes else title)
-            if related is not None and related < end:
-                end = related
+            end = self._find_end(boxes[-1][1] - 1 if boxes else title, stop=related)
             marks = [i for i in (self.doc.end_marks if self.doc else []) if i > body_start]
             if marks and marks[0] < end:
                 end = marks[0]  # an end-of-article marker: what follows is the page's, not the text's
@@ -187,13 +185,15 @@ class ArticlePage:
                                    boxes=tuple(boxes))
         return self._layout
 
-    def _inline_box(self, body_start: int, heading: int, box_end: int) -> bool:
-        """Whether the related block at ``heading`` (its items end at ``box_end``) stands inside the
-        text: no body prose before it yet, and article prose right after it."""
+    def _no_prose_before(self, body_start: int, heading: int) -> bool:
+        """Whether no body prose stands between the body's start and the related block at
+        ``heading`` (then it may be a box inside the text, between lead and body)."""
         before = sum(len(b.text) for b in self.blocks[body_start:heading]
                      if b.text and b.link_density < 0.3 and not b.chrome and len(b.text) >= 60)
-        if before >= MIN_BODY_CHARS:
-            return False
+        return before < MIN_BODY_CHARS
+
+    def _prose_after(self, box_end: int) -> bool:
+        """Whether article prose follows right after a related block that ends at ``box_end``."""
         prose = 0
         for b in self.blocks[box_end:box_end + 8]:
             if not b.text:
@@ -202,7 +202,7 @@ class ArticlePage:
                 prose += 1
                 if prose >= _PROSE_AFTER_BOX:
                     return True
-            elif b.heading or END_RE.match(fold(b.text)):
+            elif b.heading or END_RE.match(b.folded):
                 return False
         return False
 
@@ -230,7 +230,7 @@ class ArticlePage:
             for b in blocks:
                 if not b.text or b.chrome and not b.heading or len(b.text) > len(meta_title or "") + 60:
                     continue
-                ft = fold(b.text)
+                ft = b.folded
                 if ft == folded_meta or (len(ft) > 20 and (ft in folded_meta or folded_meta in ft)
                                          and abs(len(ft) - len(folded_meta)) < 40):
                     score = (2 if b.heading else 0) + (1 if TITLE_HINT_RE.search(b.attrs) else 0)
@@ -247,25 +247,27 @@ class ArticlePage:
             lambda b: b.tag in ("h1", "h2") and b.link_density < 0.5,
         ):
             for b in blocks:
-                if b.text and 8 <= len(b.text) <= 300 and not SITE_NAME_RE.search(fold(b.text)) and predicate(b):
+                if b.text and 8 <= len(b.text) <= 300 and not SITE_NAME_RE.search(b.folded) and predicate(b):
                     return b.index
         return None
 
     def _find_related_heading(self, title: int | None) -> int | None:
         start = (title or 0) + 1
         for b in self.blocks[start:]:
-            if b.text and len(b.text) <= 40 and RELATED_HEADING_RE.match(fold(b.text)):
+            if b.text and len(b.text) <= 40 and RELATED_HEADING_RE.match(b.folded):
                 return b.index
         return None
 
-    def _find_end(self, title: int | None) -> int:
+    def _find_end(self, title: int | None, stop: int | None = None) -> int:
+        """The first block that ends the article after ``title`` (a footer, comments, another
+        box), at the latest ``stop`` (the related block's heading), else the page's end."""
         start = (title or 0) + 1
-        for b in self.blocks[start:]:
-            if b.text and len(b.text) <= 120 and END_RE.match(fold(b.text)):
-                if BOX_HEADING_RE.match(fold(b.text)) and self._prose_follows(b.index):
+        for b in self.blocks[start:stop]:
+            if b.text and len(b.text) <= 120 and END_RE.match(b.folded):
+                if BOX_HEADING_RE.match(b.folded) and self._prose_follows(b.index):
                     continue  # an empty "TIN MỚI" widget inside the text: the article goes on
                 return b.index
-        return len(self.blocks)
+        return len(self.blocks) if stop is None else stop
 
     def _prose_follows(self, index: int) -> bool:
         """Whether the next text block after ``index`` is article prose (long, few links, not in
@@ -296,7 +298,7 @@ class ArticlePage:
         if description and len(description) >= 40:
             probe = fold(description.rstrip(".… "))[:80]
             for b in first:
-                if fold(b.text).startswith(probe):
+                if b.folded.startswith(probe):
                     return b.index
         if first and first[0].bold and len(first[0].text) <= 600:
             return first[0].index
@@ -445,7 +447,7 @@ class ArticlePage:
                 continue
             if _is_chrome_block(b) or looks_like_date_line(b.text) and b.index - start < 3:
                 continue
-            if b.index - start < 3 and fold(b.text) == fold(self.title() or ""):
+            if b.index - start < 3 and b.folded == fold(self.title() or ""):
                 continue
             out.append(b)
         return out
@@ -547,7 +549,7 @@ class ArticlePage:
         first_miss: int | None = None
         stop = len(self.blocks)
         for b in self.blocks[heading + 1:]:
-            if b.text and END_RE.match(fold(b.text)) and len(b.text) <= 120:
+            if b.text and len(b.text) <= 120 and END_RE.match(b.folded):
                 stop = b.index
                 break
             if b.image:
@@ -632,13 +634,43 @@ class ArticlePage:
         prev = self._prev_text_block(index)
         if prev is None or len(prev.text) > 40:
             return False
-        folded = fold(prev.text)
+        folded = prev.folded
         if RELATED_HEADING_RE.match(folded) or RELATED_PREFIX_RE.match(folded):
             return False
         return len(prev.text.split()) < _HEADLINE_WORDS or prev.heading
 
     def byline(self) -> tuple[Byline, set[int]]:
-        """The byline and the indexes of the body blocks it occupies."""
+        """The byline and the indexes of the body blocks it occupies. The meta parts closing the
+        text (``<p class="author">``, ``<p class="source">Theo X</p>``) are the byline's, not the
+        body's; a byline without a source takes the source line printed under it, if any."""
+        byline, used = self._byline()
+        if not (byline.authors or byline.source):
+            return byline, used
+        body = self.body_blocks()
+        source = byline.source
+        candidates = [b for b in body[-3:] if b.index not in used]
+        if body:
+            candidates += [b for b in self.blocks[body[-1].index + 1:body[-1].index + 8] if b.text]
+        for b in candidates:
+            if len(b.text) > 80:
+                continue
+            hinted = bool(_SOURCE_PART_RE.search(_own_attrs(b)) or AUTHOR_HINT_RE.search(_own_attrs(b)))
+            if not hinted and not b.folded.startswith(("theo ", "nguon:")):
+                continue
+            parsed = parse_byline_text(b.text) or (parse_byline_text(f"Theo {b.text}") if hinted else None)
+            if parsed is None:
+                continue
+            if parsed.source and not parsed.authors and source is None:
+                source = parsed.source
+            elif not (set(parsed.authors) & set(byline.authors)):
+                continue
+            used.add(b.index)
+        if source != byline.source:
+            byline = Byline(raw=f"{byline.raw or ''} - Theo {source}".strip(" -"), authors=byline.authors,
+                            source=source)
+        return byline, used
+
+    def _byline(self) -> tuple[Byline, set[int]]:
         body = self.body_blocks()
         lines = [b.text for b in body]
         used: set[int] = set()
@@ -843,7 +875,11 @@ class ListingPage:
 
 # -- helpers ---------------------------------------------------------------------------------------
 
-_DATE_ONLY_RE = re.compile(r"^[\s(\[]*\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?(?:\s*[|,-]?\s*\d{1,2}[:h]\d{2})?[)\]\s]*$")
+_DATE_ONLY_RE = re.compile(
+    r"^[\s(\[]*(?:\d{1,2}[:h]\d{2}(?:\s*(?:AM|PM))?\s*[|,-]?\s*)?\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?"
+    r"(?:\s*[|,-]?\s*\d{1,2}[:h]\d{2}(?:\s*(?:AM|PM))?)?(?:\s*\(?GMT\s*\+\s*7\)?)?[)\]\s]*$",
+    re.IGNORECASE,
+)
 
 
 def _looks_like_date_only(text: str) -> bool:
@@ -1023,7 +1059,7 @@ def _is_decoration(b: Block) -> bool:
 def _is_chrome_block(b: Block) -> bool:
     if len(b.text) <= 3 and not any(ch.isalnum() for ch in b.text):
         return True  # a lone "×" (close button), "+" or "|": a control, not text
-    folded = fold(b.text[:80]).strip("[]()<>«» ")  # "[Quay lại]" is "quay lai"
+    folded = b.folded[:80].strip("[]()<>«» ")  # "[Quay lại]" is "quay lai"
     if CHROME_LINE_RE.match(folded) or BOX_HEADING_RE.match(folded):
         return True
     if b.link_density > 0.6 and len(b.text) < 200 or b.link_density > 0.85:

@@ -251,3 +251,20 @@ def test_a_time_or_counter_inside_an_items_link_is_not_its_title(suffix):
 def test_outlet_tags_without_a_dash_or_parentheses(lead, expected):
     html = custom(DATE + f"<p class='sapo'><b>{lead}</b></p><div class='content'>{BODY}</div>")
     assert ArticlePage(html, url=URL).to_record().lead.startswith(expected)
+
+
+@pytest.mark.parametrize("line", ["<p class='source'> Nhịp sống thị trường</p>", "<p>Theo Nhịp sống thị trường</p>"])
+def test_a_source_line_under_the_byline_gives_the_source(line):
+    body = BODY.replace("<p>Việt Lâm</p>", "")
+    html = custom(DATE + LEAD + f"<div class='content'>{body}</div><div class='content_source'>"
+                  f"<p class='author'>Dương Ngọc</p>{line}</div>")
+    record = ArticlePage(html, url=URL).to_record()
+    assert (record.byline.authors, record.byline.source) == (["Dương Ngọc"], "Nhịp sống thị trường")
+
+
+@pytest.mark.parametrize("when", ["23:02 , 06/03/2026", "08:45 AM - 16/10/2019", "16/10/2019 08:45 (GMT+7)"])
+def test_related_items_with_a_time_line_under_each_are_all_kept(when):
+    lis = "".join(f"<div class='item'><h4><a href='{u}'>{t}</a></h4><div class='time'>{when}</div></div>"
+                  for u, t in ITEMS)
+    html = custom(DATE + LEAD + f"<div class='content'>{BODY}</div><div><h3>CÙNG CHUYÊN MỤC</h3>{lis}</div>")
+    assert [r.title for r in ArticlePage(html, url=URL).to_record().related] == [t for _, t in ITEMS]
