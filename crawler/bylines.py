@@ -427,15 +427,30 @@ def _parse_names(segment: str, out: _Parsed) -> bool:
     parts = [p for p in _split_top_level(segment) if p]
     if not parts:
         return False
-    if len(parts) == 2:  # "Theo Thanh Xuân - VnEconomy": the outlet's writer, then the outlet
-        m = _SOURCE_PREFIX_RE.match(parts[0])
-        person = _clean_name(m.group("src").strip()) if m and not _outlet_like(m.group("src").strip()) else None
-        if person and _outlet_like(parts[1]):
+    # "Theo Thanh Xuân - VnEconomy", "Theo Minh Nguyễn/Vcamp.vn": the outlet's writer, then the outlet
+    pair = parts if len(parts) == 2 else parts[0].split("/", 1) if len(parts) == 1 and "/" in parts[0] else []
+    if len(pair) == 2:
+        m = _SOURCE_PREFIX_RE.match(pair[0].strip())
+        writer = m.group("src").strip() if m else ""
+        person = _clean_name(writer) if writer and not _outlet_like(writer) else None
+        if person and _outlet_like(pair[1].strip()):
             out.authors.append(person)
-            out.sources.append(_clean_source(parts[1]) or parts[1])
+            out.sources.append(_clean_source(pair[1].strip()) or pair[1].strip())
             return True
     previous_was_name = False
     for part in parts:
+        m = _SOURCE_PREFIX_RE.match(part) if "/" in part else None
+        if m:  # "Theo Minh Nguyễn/Vcamp.vn" among other parts: the outlet's writer and the outlet
+            writer, _, outlet = m.group("src").partition("/")
+            person = _clean_name(writer.strip()) if not _outlet_like(writer.strip()) else None
+            if person and _outlet_like(outlet.strip()):
+                out.authors.append(person)
+                out.sources.append(_clean_source(outlet.strip()) or outlet.strip())
+                previous_was_name = False
+                continue
+        if out.sources and not previous_was_name and part.isascii() and part.isalpha() and part[:1].isupper():
+            out.sources.append(part)  # "Theo X/Vcamp.vn - Forbes": a one-word credit after a source is one too
+            continue
         source = _parse_source_part(part)
         if source:
             out.sources.append(source)

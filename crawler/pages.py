@@ -55,6 +55,7 @@ RELATED_HEADING_RE = re.compile(
     r"^(?:cac tin khac|tin khac|cac bai khac|tin lien quan|bai lien quan|cac tin lien quan|"
     r"bai viet lien quan|tin cung chuyen muc|cac tin cung chuyen muc|xem them|"
     r"cac tin da dua|tin da dua|cac tin bai khac|tin bai khac|bai khac|doc them|tin tuc khac|"
+    r"cac bai da dang|bai da dang|cac tin da dang|tin da dang|cac tin truoc|tin truoc|bai viet khac|"
     r"tham khao them|cung chuyen muc|tin tuc lien quan|co the ban quan tam|ban co the quan tam|"
     r"cung muc|tin cung muc|nen doc|tin nen doc|bai nen doc|co the ban muon doc|tin lien quan khac|"
     r"other news|related news|related articles|related stories|related|more news|more stories|"
@@ -71,7 +72,8 @@ RELATED_PREFIX_RE = re.compile(
 #: Containers of related items without a heading of their own (class or id of the item's ancestors).
 RELATED_CONTAINER_RE = re.compile(
     r"(?:^|[\s_-])(?:related|relate|relates|lien-?quan|tinlienquan|other-?news|othernews|tin-?khac|tinkhac|"
-    r"same-?(?:cat|cate|category|zone)|cung-?chuyen-?muc)(?:$|[\s_\d-])",
+    r"same-?(?:cat|cate|category|zone)|cung-?chuyen-?muc)(?:$|[\s_\d-])"
+    r"|(?-i:Related(?=[A-Z]))",  # CamelCase: "VCObjectBoxRelatedNewsContentWrapper"
     re.IGNORECASE,
 )
 #: An inline related box between lead and body: the body goes on after it when this much prose follows.
@@ -282,9 +284,15 @@ class ArticlePage:
         blocks = self.blocks
         stop = related if related is not None else len(blocks)
         start = title + 1 if title is not None else 0
+        prose = 0
         for b in blocks[start:stop]:
-            if b.text and has_lead_prefix(b.text) and b.link_density < 0.5 and not b.chrome:
+            if b.text and has_lead_prefix(b.text) and b.link_density < 0.5 and not b.chrome \
+                    and not RELATED_CONTAINER_RE.search(b.attrs):
                 return b.index
+            if b.text and len(b.text) >= 80 and b.link_density < 0.2 and not b.chrome:
+                prose += 1
+                if prose >= 2:
+                    break  # the text has begun: a tagged paragraph further on is a listed item's summary
         # a lead-hinted element right after the title
         window = blocks[start:min(stop, start + 12)]
         for b in window:
@@ -314,8 +322,8 @@ class ArticlePage:
         title_el = blocks[title].element
         for i in order:
             b = blocks[i]
-            if not b.text or b.link_density >= 0.5 or not looks_like_date_line(b.text):
-                continue
+            if not b.text or b.link_density >= 0.5 and len(b.text) > 40 or not looks_like_date_line(b.text):
+                continue  # (a short date line may link to the day's archive)
             if b.chrome and not META_HINT_RE.search(b.attrs):
                 continue  # chrome, unless a meta line's container (share/meta/info/time/author)
             if i < title and not _close_in_tree(b.element, title_el):
@@ -447,6 +455,8 @@ class ArticlePage:
                 continue
             if _is_chrome_block(b) or looks_like_date_line(b.text) and b.index - start < 3:
                 continue
+            if has_lead_prefix(b.text) or RELATED_CONTAINER_RE.search(b.attrs):
+                continue  # a listed item's "(Soha.vn) - ..." summary, a related box inside the text
             if b.index - start < 3 and b.folded == fold(self.title() or ""):
                 continue
             out.append(b)

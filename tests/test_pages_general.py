@@ -268,3 +268,38 @@ def test_related_items_with_a_time_line_under_each_are_all_kept(when):
                   for u, t in ITEMS)
     html = custom(DATE + LEAD + f"<div class='content'>{BODY}</div><div><h3>CÙNG CHUYÊN MỤC</h3>{lis}</div>")
     assert [r.title for r in ArticlePage(html, url=URL).to_record().related] == [t for _, t in ITEMS]
+
+
+def test_a_related_box_inside_the_text_gives_items_and_neither_lead_nor_body():
+    box = "".join(f"<tr><td><a href='{u}'>{t}</a></td></tr><tr><td><p class='VCObjectBoxRelatedNewsItemSapo'>"
+                  f"(Soha.vn) - Tóm tắt bài liên quan số {i}, không thuộc bài này.</p></td></tr>"
+                  for i, (u, t) in enumerate(ITEMS))
+    text = BODY.replace("<p>Việt Lâm</p>", f"<table class='VCObjectBoxRelatedNewsContentWrapper'>{box}</table>")
+    html = custom(DATE + "<h2 class='description'>Sáng 16/10, Đảng bộ xã Văn Nghĩa tổ chức đại hội điểm nhiệm kỳ "
+                  f"2020-2025.</h2><div class='content'>{text}</div>")
+    record = ArticlePage(html, url=URL).to_record()
+    assert record.lead.startswith("Sáng 16/10, Đảng bộ xã Văn Nghĩa")
+    assert record.body.endswith("đề nghị tập trung xây dựng nông thôn mới.")
+    assert [r.title for r in record.related] == [t for _, t in ITEMS]
+
+
+def test_a_short_date_line_linking_to_the_days_archive_is_the_date():
+    html = custom("<div class='note'><a href='/date/d16/m10/y2019.chn'>16/10/2019 - 08:45</a></div>" + LEAD
+                  + f"<div class='content'>{BODY}</div>")
+    assert ArticlePage(html, url=URL).to_record().published_at == "2019-10-16T08:45:00+07:00"
+
+
+@pytest.mark.parametrize("heading", ["Các bài đã đăng", "Bài viết khác", "Cùng mục"])
+def test_more_related_headings(heading):
+    record = ArticlePage(page(related=related_block(heading)), url=URL).to_record()
+    assert [(r.url, r.title) for r in record.related] == ITEMS
+
+
+@pytest.mark.parametrize(("line", "authors", "source"), [
+    ("Theo Minh Nguyễn/Vcamp.vn", ["Minh Nguyễn"], "Vcamp.vn"),
+    ("Minh Anh/TTXVN", ["Minh Anh"], "TTXVN"),
+])
+def test_writer_and_outlet_joined_by_a_slash(line, authors, source):
+    body = BODY.replace("<p>Việt Lâm</p>", f"<p style='text-align:right'><i>{line}</i></p>")
+    record = ArticlePage(custom(DATE + LEAD + f"<div class='content'>{body}</div>"), url=URL).to_record()
+    assert (record.byline.authors, record.byline.source) == (authors, source)
