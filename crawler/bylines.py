@@ -321,6 +321,10 @@ def _strip_rank(words: list[str]) -> list[str]:
     return out
 
 
+_HONORIFICS = frozenset({"Ông", "Bà", "Cô", "Thầy", "Chú", "Bác", "Cụ", "Chị", "Đồng chí", "Đ/c", "Ngài"})
+"""Words that address a person named in the text; a byline names its writer without them."""
+
+
 def _clean_name(text: str) -> str | None:
     """The author name in ``text`` (rank removed), or ``None`` if ``text`` is not a person's name."""
     if not text or len(text) > MAX_NAME_CHARS or _BAD_CHARS_RE.search(text):
@@ -330,6 +334,8 @@ def _clean_name(text: str) -> str | None:
     words = _strip_rank(text.split())
     if not words or len(words) > MAX_NAME_WORDS:
         return None
+    if len(words) > 1 and words[0] in _HONORIFICS:
+        return None  # "Cô Lê Ngọc Diệp - Trưởng phòng ...": a quoted person, never a byline
     if len(words) == 1 and fold(words[0]) in {"het", "xong", "ket"}:
         return None
     word = words[0]

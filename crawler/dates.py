@@ -95,7 +95,7 @@ def _time_pattern(tag: str) -> str:
     return (
         rf"(?P<t{tag}>(?<![\d:.])(?P<h{tag}>[01]?\d|2[0-3]) ?(?:[:hg]|giờ) ?(?P<mi{tag}>[0-5]\d)"
         rf"(?::(?P<s{tag}>[0-5]\d))?(?: ?phút)?"
-        rf"(?: ?(?P<ap{tag}>[ap]\.? ?m\.?|sa|ch)(?!\w))?)(?![\d])"
+        rf"(?: ?(?P<ap{tag}>[ap]\.? ?m\.?|sa|ch|sáng|trưa|chiều|tối|đêm)(?!\w))?)(?![\d])"
     )
 
 
@@ -197,15 +197,21 @@ def _iso(dt: datetime) -> str:
 
 
 def _to_24h(hour: int, ampm: str | None) -> int:
-    """Apply an AM/PM (or Vietnamese SA/CH) marker; 12 AM is 0, 12 PM is 12.
+    """Apply an AM/PM marker (or Vietnamese SA/CH, sáng/trưa/chiều/tối/đêm); 12 AM is 0, 12 PM is 12.
 
     An hour above 12 with a marker is taken as already 24-hour.
     """
     if not ampm or hour > 12:
         return hour
     marker = ampm.lower().replace(".", "").replace(" ", "")
-    if marker in ("pm", "ch"):
+    if marker in ("pm", "ch", "chiều", "tối"):
         return hour if hour == 12 else hour + 12
+    if marker == "trưa":  # noon: "11 giờ trưa" is 11, "1 giờ trưa" is 13
+        return hour + 12 if hour < 10 else hour
+    if marker == "đêm":  # "10 giờ đêm" is 22, "2 giờ đêm" is 2, "12 giờ đêm" is 0
+        return hour + 12 if 6 <= hour < 12 else 0 if hour == 12 else hour
+    if marker == "sáng":
+        return hour
     return 0 if hour == 12 else hour
 
 
@@ -226,9 +232,9 @@ def _match_year(m: re.Match[str], text: str) -> int | None:
             continue
         if len(val) == 4:
             return int(val)
-        if key != "y" or m.group("sep") == "." or m.start() != 0:
-            return None
         has_context = any(m.group(g) for g in ("prefix", "wd", "t1", "wd2", "t2"))
+        if key != "y" or m.group("sep") == "." or m.start() != 0 and not (m.group("prefix") or m.group("wd")):
+            return None  # (after a label or a weekday, "Cập nhật thứ hai, ngày 24/12/12", anywhere)
         if has_context or m.end() == len(text.rstrip(" .,;")):
             return 2000 + int(val)
         return None

@@ -14,7 +14,6 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 import lxml.etree
@@ -61,7 +60,7 @@ class Link:
     """The anchor's ``title`` attribute (a listed item's full title, on many CMSs), else ``""``."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """One linear unit of page text (or one image)."""
 
@@ -78,16 +77,19 @@ class Block:
     heading: bool = False
     link_chars: int = 0
     attrs: str = ""
+    _folded: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def link_density(self) -> float:
         """Share of the block's characters that sit inside links."""
         return self.link_chars / len(self.text) if self.text else 0.0
 
-    @cached_property
+    @property
     def folded(self) -> str:
         """The text folded (:func:`crawler.text.fold`), computed once: the rules match on it."""
-        return fold(self.text)
+        if self._folded is None:
+            self._folded = fold(self.text)
+        return self._folded
 
 
 @dataclass
@@ -309,8 +311,14 @@ def _hidden(el: Any, style: str | None) -> bool:
     return len("".join(el.itertext()).strip()) < HIDDEN_TEXT_KEPT
 
 
+#: Containers whose ``type`` attribute names their kind on some CMSs (``<div type="RelatedNewsBox">``).
+_TYPED_CONTAINERS = frozenset({"div", "section", "aside", "table", "figure"})
+
+
 def _attrs_of(el: Any) -> str:
-    return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+    """``class`` and ``id`` of a block element, and the ``type`` a container declares."""
+    kind = el.get("type") if el.tag in _TYPED_CONTAINERS else None
+    return f"{el.get('class') or ''} {el.get('id') or ''} {kind or ''}".strip()
 
 
 class _Linearizer:
@@ -387,10 +395,12 @@ class _Linearizer:
             self._add_text("".join(el.itertext()), bold, italic, in_link)
             return
         if tag == "br":
-            self._flush()
+            if self._parts:
+                self._flush()
             return
         if tag == "img":
-            self._flush()
+            if self._parts:
+                self._flush()
             src = el.get("data-src") or el.get("data-original") or el.get("src")
             url = absolute(self.base_url, _unwrap(src) if src else None)
             if url and not url.startswith("data:"):
@@ -410,7 +420,8 @@ class _Linearizer:
             return  # display:none, visibility:hidden, [hidden]: not shown, not the article's text
         is_block = tag in BLOCK_TAGS
         if is_block:
-            self._flush()
+            if self._parts:
+                self._flush()
             own_attrs = _attrs_of(el)
             chrome = chrome or tag in CHROME_TAGS or bool(own_attrs and CHROME_RE.search(own_attrs))
             heading = heading or tag in HEADING_TAGS
@@ -449,7 +460,7 @@ class _Linearizer:
             link.text = clean(link.text)
             if not link.text and self._links and self._links[-1] is link:
                 self._links.pop()  # an image-only link: nothing to attach it to
-        if is_block:
+        if is_block and self._parts:
             self._flush()
 
     def _set_owner(self, el: Any, chrome: bool, heading: bool, attrs: str) -> None:

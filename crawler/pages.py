@@ -56,6 +56,7 @@ RELATED_HEADING_RE = re.compile(
     r"bai viet lien quan|tin cung chuyen muc|cac tin cung chuyen muc|xem them|"
     r"cac tin da dua|tin da dua|cac tin bai khac|tin bai khac|bai khac|doc them|tin tuc khac|"
     r"cac bai da dang|bai da dang|cac tin da dang|tin da dang|cac tin truoc|tin truoc|bai viet khac|"
+    r"tin tuc gan day|tin gan day|"
     r"tham khao them|cung chuyen muc|tin tuc lien quan|co the ban quan tam|ban co the quan tam|"
     r"cung muc|tin cung muc|nen doc|tin nen doc|bai nen doc|co the ban muon doc|tin lien quan khac|"
     r"other news|related news|related articles|related stories|related|more news|more stories|"
@@ -166,10 +167,14 @@ class ArticlePage:
 
     def layout(self) -> _Layout:
         if self._layout is None:
-            title = self._find_title_block()
+            title = first_title = self._find_title_block()
+            if title is not None:
+                title = self._title_before_the_text(title)
             related = self._find_related_heading(title)
             lead = self._find_lead_block(title, related)
             date = self._find_date_block(title, lead)
+            if date is None and title is not None and title != first_title:
+                date = self._find_date_block(first_title, None)  # printed under the headline's first copy
             first_related = related
             boxes: list[tuple[int, int]] = []
             body_start = max([i for i in (title, date, lead) if i is not None], default=-1) + 1
@@ -186,6 +191,28 @@ class ArticlePage:
             self._layout = _Layout(title=title, date=date, lead=lead, related=first_related, end=end,
                                    boxes=tuple(boxes))
         return self._layout
+
+    def _title_before_the_text(self, title: int) -> int:
+        """The occurrence of the headline that the text follows, when the page prints it twice
+        (a head block, then sidebars, then the article with its headline again)."""
+        folded = self.blocks[title].folded
+        repeats = [b.index for b in self.blocks[title + 1:] if b.text and b.folded == folded and not b.chrome]
+        if not repeats:
+            return title
+        return max([title, *repeats], key=lambda i: (self._prose_count(i + 1, i + 40), -i))
+
+    def _prose_count(self, start: int, stop: int) -> int:
+        """How many article-prose blocks (long, few links, not chrome) lie in ``[start, stop)``,
+        counting until the first block that ends an article."""
+        count = 0
+        for b in self.blocks[start:stop]:
+            if not b.text:
+                continue
+            if len(b.text) <= 120 and END_RE.match(b.folded):
+                break
+            if len(b.text) >= 80 and b.link_density < 0.2 and not b.chrome:
+                count += 1
+        return count
 
     def _no_prose_before(self, body_start: int, heading: int) -> bool:
         """Whether no body prose stands between the body's start and the related block at
@@ -960,7 +987,7 @@ def _item_title(text: str, hint: str = "") -> str:
 def _related_container(el: Any) -> Any | None:
     """The nearest element holding ``el`` (itself included) whose class or id says related."""
     for node in (el, *el.iterancestors()):
-        attrs = f"{node.get('class') or ''} {node.get('id') or ''}"
+        attrs = f"{node.get('class') or ''} {node.get('id') or ''} {node.get('type') or ''}"
         if attrs.strip() and RELATED_CONTAINER_RE.search(attrs):
             return node
     return None

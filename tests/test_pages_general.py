@@ -303,3 +303,40 @@ def test_writer_and_outlet_joined_by_a_slash(line, authors, source):
     body = BODY.replace("<p>Việt Lâm</p>", f"<p style='text-align:right'><i>{line}</i></p>")
     record = ArticlePage(custom(DATE + LEAD + f"<div class='content'>{body}</div>"), url=URL).to_record()
     assert (record.byline.authors, record.byline.source) == (authors, source)
+
+
+def test_a_headline_printed_twice_anchors_the_text_after_its_second_copy():
+    sidebar = "<div class='sidebar'><h3>Đọc nhiều nhất</h3><ul>" + LIS + "</ul></div>"
+    html = custom("<div class='subheader'>Xã hội | Cập nhật thứ hai, ngày 24/12/12 11:05 tối</div>"
+                  f"{LEAD}{sidebar}<div class='content_document'><h1>Văn Nghĩa tổ chức đại hội điểm</h1>"
+                  f"{LEAD}{BODY}</div>")
+    record = ArticlePage(html, url=URL).to_record()
+    assert record.body.startswith("Đại hội đã thảo luận")
+    assert record.published_at == "2012-12-24T23:05:00+07:00"
+    assert record.byline.authors == ["Việt Lâm"]
+
+
+@pytest.mark.parametrize(("line", "iso"), [
+    ("24/12/2012 11:05 tối", "2012-12-24T23:05:00+07:00"),
+    ("25/12/2012 2:10 chiều", "2012-12-25T14:10:00+07:00"),
+    ("25/12/2012 10:25 sáng", "2012-12-25T10:25:00+07:00"),
+    ("Cập nhật thứ hai, ngày 24/12/12 10:00 đêm", "2012-12-24T22:00:00+07:00"),
+])
+def test_times_of_day_in_words(line, iso):
+    html = custom(f"<div class='date'>{line}</div>" + LEAD + f"<div class='content'>{BODY}</div>")
+    assert ArticlePage(html, url=URL).to_record().published_at == iso
+
+
+def test_a_typed_related_box_inside_the_text_is_read_and_not_body():
+    box = f"<div class='VCSortableInPreviewMode' type='RelatedNewsBox'><ul>{LIS}</ul></div>"
+    text = BODY.replace("<p>Đồng chí", box + "<p>Đồng chí")
+    record = ArticlePage(custom(DATE + LEAD + f"<div class='content'>{text}</div>"), url=URL).to_record()
+    assert [r.title for r in record.related] == [t for _, t in ITEMS]
+    assert "Lạc Sơn chủ động" not in record.body
+
+
+def test_a_quoted_persons_attribution_closing_the_text_is_not_a_byline():
+    body = BODY.replace("<p>Việt Lâm</p>", "<p>Cô Lê Ngọc Diệp - Trưởng phòng GD tiểu học Sở GD-ĐT</p><p>Theo Thanh Niên</p>")
+    record = ArticlePage(custom(DATE + LEAD + f"<div class='content'>{body}</div>"), url=URL).to_record()
+    assert (record.byline.authors, record.byline.source) == ([], "Thanh Niên")
+    assert record.body.endswith("Cô Lê Ngọc Diệp - Trưởng phòng GD tiểu học Sở GD-ĐT")
