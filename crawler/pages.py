@@ -56,7 +56,7 @@ RELATED_HEADING_RE = re.compile(
     r"bai viet lien quan|tin cung chuyen muc|cac tin cung chuyen muc|xem them|"
     r"cac tin da dua|tin da dua|cac tin bai khac|tin bai khac|bai khac|doc them|tin tuc khac|"
     r"cac bai da dang|bai da dang|cac tin da dang|tin da dang|cac tin truoc|tin truoc|bai viet khac|"
-    r"tin tuc gan day|tin gan day|"
+    r"tin tuc gan day|tin gan day|lien quan|"
     r"tham khao them|cung chuyen muc|tin tuc lien quan|co the ban quan tam|ban co the quan tam|"
     r"cung muc|tin cung muc|nen doc|tin nen doc|bai nen doc|co the ban muon doc|tin lien quan khac|"
     r"other news|related news|related articles|related stories|related|more news|more stories|"
@@ -137,6 +137,8 @@ class _Layout:
     end: int
     boxes: tuple[tuple[int, int], ...] = ()
     """Inline related boxes inside the text, as (heading, end) block ranges: not body, the body goes on."""
+    head: int | None = None
+    """The headline's first copy (``title`` is the copy the text follows, when it is printed twice)."""
 
 
 class ArticlePage:
@@ -189,7 +191,7 @@ class ArticlePage:
             if marks and marks[0] < end:
                 end = marks[0]  # an end-of-article marker: what follows is the page's, not the text's
             self._layout = _Layout(title=title, date=date, lead=lead, related=first_related, end=end,
-                                   boxes=tuple(boxes))
+                                   boxes=tuple(boxes), head=first_title)
         return self._layout
 
     def _title_before_the_text(self, title: int) -> int:
@@ -553,7 +555,7 @@ class ArticlePage:
         if lay.title is None:
             return []
         found: list[tuple[int, RelatedItem]] = []
-        heading = self._find_related_heading(lay.title)
+        heading = self._find_related_heading(lay.head if lay.head is not None else lay.title)
         while heading is not None:
             block_items, stop = self._walk_related(heading)
             found += block_items
@@ -613,7 +615,8 @@ class ArticlePage:
                     and (has_lead_prefix(b.text) or _close_in_tree(b.element, current_el, levels=2)):
                 current.lead = strip_lead_prefix(b.text)  # the item's own summary, in its box
                 continue
-            if b.text and (not b.links and _looks_like_date_only(b.text)
+            if b.text and (not b.links and (_looks_like_date_only(b.text)
+                                            or len(b.text) <= 40 and looks_like_date_line(b.text))
                            or len(b.text) <= 12 and not any(ch.isalpha() for ch in b.text)):
                 continue  # an item's date, or a counter (comments, views) beside it
             if b.text:

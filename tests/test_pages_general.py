@@ -340,3 +340,12 @@ def test_a_quoted_persons_attribution_closing_the_text_is_not_a_byline():
     record = ArticlePage(custom(DATE + LEAD + f"<div class='content'>{body}</div>"), url=URL).to_record()
     assert (record.byline.authors, record.byline.source) == ([], "Thanh Niên")
     assert record.body.endswith("Cô Lê Ngọc Diệp - Trưởng phòng GD tiểu học Sở GD-ĐT")
+
+
+def test_related_items_dated_with_a_label_and_a_box_before_the_headline():
+    dated = "".join(f"<li><a href='{u}'>{t}</a><span class='time'>Ngày 22/10/2012</span></li>" for u, t in ITEMS)
+    side = f"<div class='same_topic'><h3>Liên quan</h3><ul>{LIS}</ul></div>"
+    html = custom(DATE + LEAD + f"<div class='content'>{BODY}</div><div><p>Bạn có thể quan tâm</p><ul>{dated}</ul></div>")
+    assert [r.title for r in ArticlePage(html, url=URL).to_record().related] == [t for _, t in ITEMS]
+    twice = custom(DATE + LEAD + side + f"<div class='doc'><h1>Văn Nghĩa tổ chức đại hội điểm</h1>{LEAD}{BODY}</div>")
+    assert [r.title for r in ArticlePage(twice, url=URL).to_record().related] == [t for _, t in ITEMS]
