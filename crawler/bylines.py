@@ -334,8 +334,8 @@ def _clean_name(text: str) -> str | None:
     words = _strip_rank(text.split())
     if not words or len(words) > MAX_NAME_WORDS:
         return None
-    if len(words) > 1 and words[0] in _HONORIFICS:
-        return None  # "Cô Lê Ngọc Diệp - Trưởng phòng ...": a quoted person, never a byline
+    if len(words) > 1 and (words[0] in _HONORIFICS or words[0] in ("Theo", "Nguồn")):
+        return None  # "Cô Lê Ngọc Diệp - Trưởng phòng ...": a quoted person; "Theo ...": a source
     if len(words) == 1 and fold(words[0]) in {"het", "xong", "ket"}:
         return None
     word = words[0]
@@ -452,6 +452,19 @@ def _parse_names(segment: str, out: _Parsed) -> bool:
             if person and _outlet_like(outlet.strip()):
                 out.authors.append(person)
                 out.sources.append(_clean_source(outlet.strip()) or outlet.strip())
+                previous_was_name = False
+                continue
+        m = _SOURCE_PREFIX_RE.match(part)
+        paren = _PAREN_SUFFIX_RE.match(m.group("src")) if m else None
+        if paren:  # "Theo Sầm Hoa (Vietnamnet/Reuters)": the writer, then where it was taken from
+            person = _clean_name(paren.group("head").strip())
+            inner = paren.group("inner").strip()
+            # after "Theo <person>", the parenthesis names where it was taken from
+            source = _classify_paren(inner) or (inner if inner[:1].isupper() and len(inner) <= 40
+                                                and not re.search(r"[.,;:!?]\s", inner) else None)
+            if person and source and not _outlet_like(paren.group("head").strip()):
+                out.authors.append(person)
+                out.sources.append(source)
                 previous_was_name = False
                 continue
         if out.sources and not previous_was_name and part.isascii() and part.isalpha() and part[:1].isupper():

@@ -164,6 +164,8 @@ def decode(body: bytes | str, declared_encoding: str | None = None) -> str:
     if body.isascii():
         return text
     name = (chosen or "").lower().replace("_", "-")
+    if name in ("utf-8", "utf8") and "\ufffd" not in text:
+        return text  # read as UTF-8 without a replacement: the bytes are valid UTF-8
     try:
         as_utf8 = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -201,7 +203,9 @@ _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 
 def parse_document(body: bytes | str, *, url: str | None = None, encoding: str | None = None) -> Document | None:
     """Parse a page into a :class:`Document`; ``None`` when it is not HTML at all."""
-    text = _ZERO_WIDTH_RE.sub("", _XML_DECL_RE.sub("", nfc(decode(body, encoding))))
+    text = _XML_DECL_RE.sub("", nfc(decode(body, encoding)))
+    if "\u200b" in text or "\u200c" in text or "\u200d" in text or "\ufeff" in text or "\xad" in text:
+        text = _ZERO_WIDTH_RE.sub("", text)
     if not text.strip():
         return None
     try:

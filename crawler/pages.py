@@ -61,8 +61,10 @@ RELATED_HEADING_RE = re.compile(
     r"cung muc|tin cung muc|nen doc|tin nen doc|bai nen doc|co the ban muon doc|tin lien quan khac|"
     r"other news|related news|related articles|related stories|related|more news|more stories|"
     r"see also|read more|you may also like)\s*:?$"
-    # an event stream ("Dòng sự kiện: Diễn biến chiến sự ...") names its topic after the colon
+    # an event stream ("Dòng sự kiện: Diễn biến chiến sự ...") names its topic after the colon, a
+    # section's list its section ("Tin cùng mục Giáo dục - du học")
     r"|^(?:dong su kien|chuoi su kien|su kien lien quan)\s*:?(?:\s.{0,80})?$"
+    r"|^(?:tin cung muc|tin cung chuyen muc|cac tin cung chuyen muc)\s*:?\s.{1,40}$"
 )
 #: A line that starts with a related heading and goes on with the box's other tabs ("Cùng mục Đang hot").
 RELATED_PREFIX_RE = re.compile(
@@ -160,6 +162,8 @@ class ArticlePage:
         self._body: list[Block] | None = None
         self._caption_cache: dict[tuple[int, int], set[int]] = {}
         self._related_cache: dict[int, tuple[list[tuple[int, RelatedItem]], int]] = {}
+        #: set for a photo story, whose text is its captions
+        self._captions_are_text = False
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -197,8 +201,10 @@ class ArticlePage:
     def _title_before_the_text(self, title: int) -> int:
         """The occurrence of the headline that the text follows, when the page prints it twice
         (a head block, then sidebars, then the article with its headline again)."""
-        folded = self.blocks[title].folded
-        repeats = [b.index for b in self.blocks[title + 1:] if b.text and b.folded == folded and not b.chrome]
+        first = self.blocks[title]
+        size, folded = len(first.text), first.folded  # (folding keeps the length: compare it first)
+        repeats = [b.index for b in self.blocks[title + 1:]
+                   if len(b.text) == size and b.folded == folded and not b.chrome]
         if not repeats:
             return title
         return max([title, *repeats], key=lambda i: (self._prose_count(i + 1, i + 40), -i))
@@ -466,6 +472,16 @@ class ArticlePage:
         return self._body
 
     def _compute_body_blocks(self) -> list[Block]:
+        out = self._region_body(captions_are_text=False)
+        if sum(len(b.text) for b in out) < MIN_BODY_CHARS:
+            # a photo story: its text is the run of captions between the photos
+            with_captions = self._region_body(captions_are_text=True)
+            if sum(len(b.text) for b in with_captions) >= MIN_BODY_CHARS:
+                self._captions_are_text = True
+                return with_captions
+        return out
+
+    def _region_body(self, *, captions_are_text: bool) -> list[Block]:
         lay = self.layout()
         blocks = self.blocks
         start_candidates = [i for i in (lay.title, lay.date, lay.lead) if i is not None]
@@ -473,12 +489,13 @@ class ArticlePage:
         end = lay.end
         region = blocks[start:end]
         root = _content_root(region)
-        captions = self._caption_indexes(region)
+        # the captions of the article's region (the images' one: the same blocks, found once)
+        captions = self._caption_indexes(blocks[lay.title if lay.title is not None else 0:end])
         inside = _blocks_in_root(region, root)
         boxed = {i for first, last in lay.boxes for i in range(first, last)}
         out: list[Block] = []
         for b in region:
-            if not b.text or b.index in captions or b.index in boxed:
+            if not b.text or b.index in captions and not captions_are_text or b.index in boxed:
                 continue
             if b.index not in inside:
                 continue
@@ -811,7 +828,8 @@ class ArticlePage:
         lead = self.lead()
         published = self.published()
         byline, byline_idx = self.byline()
-        paragraphs = [b.text for b in self.body_blocks() if b.index not in byline_idx and b.index not in self._captions]
+        paragraphs = [b.text for b in self.body_blocks() if b.index not in byline_idx
+                      and (self._captions_are_text or b.index not in self._captions)]
         body = "\n\n".join(paragraphs) or None
         record = ArticleRecord(
             url=self.url,

@@ -26,7 +26,6 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-_ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\ufeff")
 
 
 def clean(text: str | None) -> str:
@@ -34,8 +33,8 @@ def clean(text: str | None) -> str:
     if not text:
         return ""
     text = nfc(text)
-    if any(z in text for z in _ZERO_WIDTH):  # not whitespace to str.split: the regex handles them
-        text = _WS_RE.sub(" ", text)
+    if "\u200b" in text or "\u200c" in text or "\u200d" in text or "\ufeff" in text:
+        text = _WS_RE.sub(" ", text)  # not whitespace to str.split: the regex handles them
     return " ".join(text.split())  # str.split's whitespace is the regex's \s (NBSP included)
 
 

@@ -349,3 +349,20 @@ def test_related_items_dated_with_a_label_and_a_box_before_the_headline():
     assert [r.title for r in ArticlePage(html, url=URL).to_record().related] == [t for _, t in ITEMS]
     twice = custom(DATE + LEAD + side + f"<div class='doc'><h1>Văn Nghĩa tổ chức đại hội điểm</h1>{LEAD}{BODY}</div>")
     assert [r.title for r in ArticlePage(twice, url=URL).to_record().related] == [t for _, t in ITEMS]
+
+
+def test_a_photo_storys_captions_are_its_text():
+    photos = "".join(f"<img src='https://baohoabinh.com.vn/img/{i}.jpg'><p><em>Ảnh {i}: đại biểu dự đại hội điểm của "
+                     f"Đảng bộ xã Văn Nghĩa, nhiệm kỳ 2020-2025, biểu quyết thông qua nghị quyết.</em></p>" for i in range(3))
+    html = custom(DATE + LEAD + f"<div class='content'>{photos}</div><div class='nguontin'>Theo Sầm Hoa "
+                  "(Vietnamnet/Reuters)</div>")
+    record = ArticlePage(html, url=URL).to_record()
+    assert record.body and record.body.count("biểu quyết thông qua nghị quyết") == 3
+    assert (record.byline.authors, record.byline.source) == (["Sầm Hoa"], "Vietnamnet/Reuters")
+
+
+def test_a_sections_list_named_after_its_section_is_related():
+    heading = ("<h3><a href='https://baohoabinh.com.vn/'>Tin</a> cùng mục "
+               "<a href='https://baohoabinh.com.vn/11/page/1/CHINH-TRI.htm'>Chính trị</a></h3>")
+    html = custom(DATE + LEAD + f"<div class='content'>{BODY}</div><div>{heading}<ul>{LIS}</ul></div>")
+    assert [r.title for r in ArticlePage(html, url=URL).to_record().related] == [t for _, t in ITEMS]

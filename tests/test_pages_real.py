@@ -28,13 +28,13 @@ FLOORS: dict[str, float] = {
     "authors": 1.0,
     "source": 0.95,
     "lead": 0.95,
-    "body_start": 0.9,
+    "body_start": 0.91,
     "body_end": 1.0,
     "related": 0.86,
 }
 #: Related items on the pages that are whole copies (not ``edited_copy``: their links were replaced
 #: by ``#`` by the repository's owner, so no related item can be read from them).
-RELATED_FLOOR_WHOLE_COPIES = 0.93
+RELATED_FLOOR_WHOLE_COPIES = 0.94
 
 GOLD_KEYS = {"outlet", "url", "title", "published_at", "published_minute_known", "authors", "source", "lead",
              "body_start", "body_end", "related_titles"}
