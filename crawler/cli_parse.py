@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import stat
+import sys
 
 import click
 
@@ -90,15 +91,19 @@ def parse(paths: tuple[str, ...], url: str | None, jsonl: bool, max_bytes: int) 
     if url and len(paths) > 1:
         raise click.UsageError("--url goes with exactly one PATH")
     failed = False
+    out = sys.stdout
+    compact = jsonl or len(paths) > 1
     for path in paths:
         record = parse_path(path, url, max_bytes=max_bytes)
         if "error" in record:
             failed = True
+            out.flush()
             click.echo(f"hbdt: parse: {path}: {record['error']}", err=True)
-        if jsonl or len(paths) > 1:
-            click.echo(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+        if compact:
+            out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
         else:
-            click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+            out.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+    out.flush()
     if failed:
         raise SystemExit(1)
 

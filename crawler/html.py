@@ -336,10 +336,8 @@ class _Linearizer:
         self._link_chars = 0
         self._bold_chars = 0
         self._italic_chars = 0
-        self._owner: Any = None
-        self._owner_chrome = False
-        self._owner_heading = False
-        self._owner_attrs = ""
+        #: the block element the pending text belongs to: (element, chrome, heading, attrs)
+        self._owner: tuple[Any, bool, bool, str] | None = None
         #: set once the walk met an element nested deeper than MAX_WALK_DEPTH
         self.too_deep = False
         #: href → absolute URL ("" when it has none): menus repeat the same links
@@ -349,54 +347,57 @@ class _Linearizer:
 
     def run(self, root: Any) -> list[Block]:
         body = root.find("body")
-        self._walk(body if body is not None else root, chrome=False, heading=False, bold=False,
-                   italic=False, in_link=None, attrs="")
+        self._walk(body if body is not None else root, False, False, False, False, None, "")
         self._flush()
         return self.blocks
 
     def _flush(self) -> None:
-        if not self._parts:
+        parts = self._parts
+        if not parts:
             return  # links opened so far stay pending for the block their text lands in
-        raw = "".join(self._parts)
+        raw = "".join(parts)
         self._parts = []
         links, self._links = self._links, []
         link_chars, self._link_chars = self._link_chars, 0
         bold_chars, self._bold_chars = self._bold_chars, 0
         italic_chars, self._italic_chars = self._italic_chars, 0
+        owner = self._owner
         text = " ".join(raw.split())  # the document is already NFC without zero-width characters
-        if not text or self._owner is None:
+        if not text or owner is None:
             self._links = links + self._links  # still pending: their text lands in a later block
             return
         n = len(raw.strip()) or 1
-        self.blocks.append(Block(
-            index=len(self.blocks), text=text, tag=str(self._owner.tag), element=self._owner,
-            links=links, chrome=self._owner_chrome, heading=self._owner_heading,
-            bold=bold_chars >= 0.8 * n, italic=italic_chars >= 0.8 * n,
-            link_chars=min(link_chars, len(text)), attrs=self._owner_attrs,
-        ))
+        el, chrome, heading, attrs = owner
+        self.blocks.append(Block(len(self.blocks), text, str(el.tag), el, links, None, None, chrome,
+                                 bold_chars >= 0.8 * n, italic_chars >= 0.8 * n, heading,
+                                 min(link_chars, len(text)), attrs))
 
-    def _add_text(self, text: str | None, bold: bool, italic: bool, in_link: Link | None) -> None:
-        if not text:
-            return
+    def _add_text(self, text: str, bold: bool, italic: bool, in_link: Link | None) -> None:
+        """Add a piece of text (never empty) to the pending block."""
+        if not self._parts and text.isspace():
+            return  # (whitespace before a block's first text separates nothing: the indentation)
         self._parts.append(text)
-        stripped = len(text.strip())
-        if bold:
-            self._bold_chars += stripped
-        if italic:
-            self._italic_chars += stripped
-        if in_link is not None:
-            self._link_chars += stripped
-            in_link.text += text
+        if bold or italic or in_link is not None:
+            stripped = len(text.strip())
+            if bold:
+                self._bold_chars += stripped
+            if italic:
+                self._italic_chars += stripped
+            if in_link is not None:
+                self._link_chars += stripped
+                in_link.text += text
 
     def _walk(self, el: Any, chrome: bool, heading: bool, bold: bool, italic: bool,
               in_link: Link | None, attrs: str, depth: int = 0) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
+        tag = el.tag
+        if tag.__class__ is not str:
+            tag = ""
         if depth > MAX_WALK_DEPTH:
             if not self.too_deep:
                 logger.warning("page nested deeper than %d levels: the deeper parts are read as plain text",
                                MAX_WALK_DEPTH)
                 self.too_deep = True
-            self._add_text("".join(el.itertext()), bold, italic, in_link)
+            self._add_text("".join(el.itertext()) or " ", bold, italic, in_link)
             return
         if tag == "br":
             if self._parts:
@@ -418,31 +419,36 @@ class _Linearizer:
             if marker and END_MARK_RE.search(marker):
                 self._flush()
                 self.end_marks.append(len(self.blocks))
-                return
+            return  # an empty element: nothing to read (its tail is the parent's; the parent
+            # ends the pending block at an empty block element)
         style = el.get("style")
         if (style or el.get("hidden") is not None) and _hidden(el, style):
             return  # display:none, visibility:hidden, [hidden]: not shown, not the article's text
+        saved = self._owner
         is_block = tag in BLOCK_TAGS
         if is_block:
             if self._parts:
                 self._flush()
             own_attrs = _attrs_of(el)
-            chrome = chrome or tag in CHROME_TAGS or bool(own_attrs and CHROME_RE.search(own_attrs))
+            if own_attrs:
+                chrome = chrome or tag in CHROME_TAGS or CHROME_RE.search(own_attrs) is not None
+                attrs = f"{attrs} {own_attrs}" if attrs else own_attrs
+            else:
+                chrome = chrome or tag in CHROME_TAGS
             heading = heading or tag in HEADING_TAGS
-            attrs = (attrs + " " + own_attrs).strip()
-            self._set_owner(el, chrome, heading, attrs)
-        elif self._owner is None:
-            self._set_owner(el, chrome, heading, attrs)
-        owner_ctx = (self._owner, self._owner_chrome, self._owner_heading, self._owner_attrs)
+            self._owner = (el, chrome, heading, attrs)
+        elif saved is None:
+            self._owner = saved = (el, chrome, heading, attrs)
         link = in_link
-        href = el.get("href") if tag == "a" else None
-        if href:
-            url = self._urls.get(href)
-            if url is None:
-                url = self._urls[href] = absolute(self.base_url, _unwrap(href)) or ""
-            if url:
-                link = Link(url=url, text="", hint=el.get("title") or "")
-                self._links.append(link)
+        if tag == "a":
+            href = el.get("href")
+            if href:
+                url = self._urls.get(href)
+                if url is None:
+                    url = self._urls[href] = absolute(self.base_url, _unwrap(href)) or ""
+                if url:
+                    link = Link(url, "", el.get("title") or "")
+                    self._links.append(link)
         b = bold or tag in BOLD_TAGS
         i = italic or tag in ITALIC_TAGS
         if style and not (b and i):
@@ -451,21 +457,21 @@ class _Linearizer:
             i = i or "font-style:italic" in style
         if text:
             self._add_text(text, b, i, link)
-        walk, add_text, deeper = self._walk, self._add_text, depth + 1
+        walk, add_text, deeper, owner = self._walk, self._add_text, depth + 1, self._owner
         for child in el:
             walk(child, chrome, heading, b, i, link, attrs, deeper)
-            if child.tag in BLOCK_TAGS:
+            if child.tag in BLOCK_TAGS:  # a block child (even empty or hidden) ends the pending block
                 if self._parts:
                     self._flush()
-                self._owner, self._owner_chrome, self._owner_heading, self._owner_attrs = owner_ctx
-            if child.tail:
-                add_text(child.tail, b, i, link)
+                self._owner = owner  # the text after it is this element's
+            tail = child.tail
+            if tail:
+                add_text(tail, b, i, link)
         if link is not None and link is not in_link:
             link.text = clean(link.text)
             if not link.text and self._links and self._links[-1] is link:
                 self._links.pop()  # an image-only link: nothing to attach it to
-        if is_block and self._parts:
-            self._flush()
-
-    def _set_owner(self, el: Any, chrome: bool, heading: bool, attrs: str) -> None:
-        self._owner, self._owner_chrome, self._owner_heading, self._owner_attrs = el, chrome, heading, attrs
+        if is_block:
+            if self._parts:
+                self._flush()
+            self._owner = saved

@@ -239,7 +239,7 @@ class ArticlePage:
                 prose += 1
                 if prose >= _PROSE_AFTER_BOX:
                     return True
-            elif b.heading or END_RE.match(b.folded):
+            elif b.heading or len(b.text) <= 120 and END_RE.match(b.folded):
                 return False
         return False
 
@@ -515,11 +515,11 @@ class ArticlePage:
             return self._caption_cache[key]
         found: set[int] = set()
         for pos, b in enumerate(region):
-            if not b.text:
-                continue
+            if not b.text or len(b.text) > 400:
+                continue  # a caption is short
             in_caption_el = b.tag in ("figcaption", "caption") or bool(CAPTION_HINT_RE.search(_own_attrs(b)))
             after_image = _previous_nonempty_is_image(region, pos)
-            short = len(b.text) <= 400
+            short = True
             if in_caption_el and short and not has_lead_prefix(b.text):
                 found.add(b.index)
             elif after_image and short and (b.italic or _centered(b) or _CAPTION_WORD_RE.search(b.text)
@@ -1117,7 +1117,8 @@ def _is_decoration(b: Block) -> bool:
 def _is_chrome_block(b: Block) -> bool:
     if len(b.text) <= 3 and not any(ch.isalnum() for ch in b.text):
         return True  # a lone "×" (close button), "+" or "|": a control, not text
-    folded = b.folded[:80].strip("[]()<>«» ")  # "[Quay lại]" is "quay lai"
+    head = b.text[:80]
+    folded = (b.folded[:80] if len(b.text) <= 80 else fold(head)).strip("[]()<>«» ")  # "[Quay lại]" is "quay lai"
     if CHROME_LINE_RE.match(folded) or BOX_HEADING_RE.match(folded):
         return True
     if b.link_density > 0.6 and len(b.text) < 200 or b.link_density > 0.85:
