@@ -13,6 +13,7 @@ import json
 import logging
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,9 @@ BLOCK_TAGS: frozenset[str] = frozenset(
 HEADING_TAGS: frozenset[str] = frozenset("h1 h2 h3 h4 h5 h6".split())
 DROP_TAGS: tuple[str, ...] = ("script", "style", "noscript", "iframe", "svg", "select", "option",
                               "button", "input", "textarea", "object", "embed", "template", "link", "meta")
+_DROPPED: frozenset[str] = frozenset(DROP_TAGS)
+#: The elements one pass collects: what the head reading needs, and what the walk drops.
+_SCANNED_TAGS: tuple[str, ...] = (*DROP_TAGS, "title", "base")
 CHROME_TAGS: frozenset[str] = frozenset({"nav", "aside", "footer"})
 CHROME_RE = re.compile(
     r"(?:^|[\s_-])(?:side-?bar|sidebar|menu|nav|navbar|footer|banner|adv?s?|quang-?cao|qc|share|social|"
@@ -218,21 +222,24 @@ def parse_document(body: bytes | str, *, url: str | None = None, encoding: str |
     if any("Excessive depth" in entry.message for entry in _PARSER.error_log):
         logger.warning("%s: HTML nested deeper than the parser's limit (2048 levels): the parser "
                        "stopped there and the rest of the page is lost", url or "page")
-    meta = _read_meta(root)
-    jsonld = _read_jsonld(root)
+    # one pass over the elements the head reading needs and the walk drops (lxml filters by tag)
+    found = list(root.iter(*_SCANNED_TAGS))
+    meta = _read_meta(el for el in found if el.tag == "meta")
+    jsonld = _read_jsonld(el for el in found if el.tag == "script")
     title_tag = None
-    titles = root.xpath("//title")
+    titles = [el for el in found if el.tag == "title"]
     if titles:
         title_tag = clean("".join(titles[0].itertext())) or None
     base_url = url
     if not base_url:
-        base_url = _canonical_from(root, meta)
-    bases = root.xpath("//base[@href]/@href")
+        base_url = _canonical_from((el for el in found if el.tag == "link"), meta)
+    bases = [el.get("href") for el in found if el.tag == "base" and el.get("href") is not None]
     link_base = base_url
     if bases and not url:
         link_base = absolute(base_url, str(bases[0])) or base_url
-    for bad in root.xpath("|".join(f"//{t}" for t in DROP_TAGS)):
-        _drop_tree(bad)
+    for bad in found:
+        if bad.tag in _DROPPED:
+            _drop_tree(bad)
     linearizer = _Linearizer(link_base)
     blocks = linearizer.run(root)
     return Document(root=root, blocks=blocks, base_url=base_url, meta=meta, jsonld=jsonld, title_tag=title_tag,
@@ -253,8 +260,12 @@ def _drop_tree(el: Any) -> None:
     parent.remove(el)
 
 
-def _canonical_from(root: Any, meta: dict[str, str]) -> str | None:
-    for href in root.xpath("//link[translate(@rel,'CANONICAL','canonical')='canonical']/@href"):
+def _canonical_from(links: Iterable[Any], meta: dict[str, str]) -> str | None:
+    """The page's own URL from ``<link rel=canonical>`` (of ``links``), else ``og:url``."""
+    for link in links:
+        href = link.get("href")
+        if href is None or (link.get("rel") or "").lower() != "canonical":
+            continue
         href = str(href).strip()
         if href.startswith(("http://", "https://")):
             return unwayback(href)[0]
@@ -264,9 +275,12 @@ def _canonical_from(root: Any, meta: dict[str, str]) -> str | None:
     return None
 
 
-def _read_meta(root: Any) -> dict[str, str]:
+def _read_meta(metas: Iterable[Any]) -> dict[str, str]:
+    """``<meta>`` values by lower-cased property/name/itemprop, the first of each."""
     out: dict[str, str] = {}
-    for el in root.xpath("//meta[@content]"):
+    for el in metas:
+        if el.get("content") is None:
+            continue
         key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
         if key and key not in out:
             value = clean(el.get("content"))
@@ -275,9 +289,12 @@ def _read_meta(root: Any) -> dict[str, str]:
     return out
 
 
-def _read_jsonld(root: Any) -> list[dict[str, Any]]:
+def _read_jsonld(scripts: Iterable[Any]) -> list[dict[str, Any]]:
+    """The JSON-LD objects of ``scripts`` (``@graph`` members included)."""
     out: list[dict[str, Any]] = []
-    for script in root.xpath("//script[@type='application/ld+json']"):
+    for script in scripts:
+        if script.get("type") != "application/ld+json":
+            continue
         raw = script.text or ""
         try:
             data = json.loads(raw)
