@@ -1103,7 +1103,7 @@ def _write_children(
             (aid, unit_ids[key], i, u.mentions) for i, (key, u) in enumerate(p.units)
         ]
         for i, item in enumerate(r for r in rec.related if r.url):
-            url = _canonical(item.url)
+            url = _canonical(item.url or "")
             rows["related"].append((aid, i, url, item.title, item.lead, url))
         rows["images"] += [(aid, i, unmirror(im.url), im.caption) for i, im in enumerate(x for x in rec.images if x.url)]
         rows["people"] += [(aid, i, pe.name, pe.position, pe.unit) for i, pe in enumerate(rec.people)]

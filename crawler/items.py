@@ -160,8 +160,10 @@ class DateMention:
 class RelatedItem:
     """One item of the article's "Các tin khác" block."""
 
-    url: str
-    """Absolute URL of the related article."""
+    url: str | None
+    """Absolute URL of the related article; ``None`` for an item whose link is a script
+    placeholder (``href="#"``, ``javascript:``): its title is kept, it is neither archived nor
+    followed."""
     title: str | None = None
     """The listed title."""
     lead: str | None = None

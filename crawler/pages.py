@@ -583,11 +583,12 @@ class ArticlePage:
         items: list[RelatedItem] = []
         seen: dict[str, RelatedItem] = {}
         for _, item in found:
-            if item.url in seen:
-                if seen[item.url].lead is None and item.lead:
-                    seen[item.url].lead = item.lead
+            key = item.url or f"title:{item.title}"
+            if key in seen:
+                if seen[key].lead is None and item.lead:
+                    seen[key].lead = item.lead
                 continue
-            seen[item.url] = item
+            seen[key] = item
             items.append(item)
         return items
 
@@ -632,7 +633,14 @@ class ArticlePage:
                     and (has_lead_prefix(b.text) or _close_in_tree(b.element, current_el, levels=2)):
                 current.lead = strip_lead_prefix(b.text)  # the item's own summary, in its box
                 continue
-            if b.text and (not b.links and (_looks_like_date_only(b.text)
+            # in a block whose links are all script placeholders (href="#"), the items keep their titles
+            placeholder = _placeholder_title(b) if b.text and not b.links and not index else None
+            if placeholder:
+                misses, first_miss, current_el = 0, None, b.element
+                current = RelatedItem(url=None, title=_item_title(placeholder), lead=None)
+                items.append((b.index, current))
+                continue
+            if b.text and (not b.links and (_looks_like_date_only(b.text) or _RELATIVE_TIME_RE.match(b.text)
                                             or len(b.text) <= 40 and looks_like_date_line(b.text))
                            or len(b.text) <= 12 and not any(ch.isalpha() for ch in b.text)):
                 continue  # an item's date, or a counter (comments, views) beside it
@@ -993,6 +1001,23 @@ _ITEM_TIME_RE = re.compile(
 
 #: A related link the text carries: ``>> Title``, ``» Title``, ``► Title``.
 _ITEM_MARK_RE = re.compile(r"^\s*(?:>>|»|►|▶|→)\s*(?P<title>\S.*)$")
+
+
+#: A relative time printed beside a listed item: "5 giờ trước", "2 ngày trước".
+_RELATIVE_TIME_RE = re.compile(r"^\d+\s+(?:giây|phút|giờ|ngày|tuần|tháng|năm)\s+trước$", re.IGNORECASE)
+
+
+def _placeholder_title(b: Block) -> str | None:
+    """The title of a listed item whose only link is a script placeholder (``href="#"``,
+    ``javascript:``): the block's whole text is that link's text and reads as a headline."""
+    anchors = [a for a in b.element.iter("a") if (a.get("href") or "").strip().lower() in ("#", "")
+               or (a.get("href") or "").strip().lower().startswith(("javascript:", "#"))]
+    if len(anchors) != 1:
+        return None
+    text = clean("".join(anchors[0].itertext()))
+    if text != b.text or len(text.split()) < _HEADLINE_WORDS or len(text) < 15 or len(text) > 200:
+        return None
+    return text
 
 
 def _item_title(text: str, hint: str = "") -> str:

@@ -489,7 +489,7 @@ class ArchiveSpider(scrapy.Spider):
                 return
             depth = wish  # an archived article relates it: archived as that related item
         self.requested[key] = (depth, False)
-        related = tuple(rel.url for rel in record.related)
+        related = tuple(rel.url for rel in record.related if rel.url)
         # only a related item can be met again at a smaller depth: keep the others' links short
         self.kept[key] = (related, capture_timestamp) if depth > 0 else NOTHING_KEPT
         yield CrawledArticle(record=record, fetched_at=now_iso(), source=self.source,

@@ -724,3 +724,10 @@ def test_generic_units_of_two_districts_are_two_units(db: sqlite_utils.Database)
     got = archive.get_article(db, "140124")
     assert got is not None and [u["name"] for u in got["units"]] == ["Tiểu ban Văn kiện Đại hội Đảng bộ huyện Kim Bôi"]
     assert set(got["units"][0]) == {"name", "kind", "level", "mentions", "place"}
+
+
+def test_a_related_item_without_a_link_is_not_stored(db: sqlite_utils.Database) -> None:
+    rec = make_record(related=[RelatedItem(None, "Tin không có đường dẫn", None),
+                               RelatedItem(f"{SITE}/11/140200/Van-Nghia.htm", "Văn Nghĩa đại hội điểm", None)])
+    add(db, rec)
+    assert [r["url"] for r in db["related"].rows] == [f"{SITE}/11/140200/Van-Nghia.htm"]

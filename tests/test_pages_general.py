@@ -366,3 +366,19 @@ def test_a_sections_list_named_after_its_section_is_related():
                "<a href='https://baohoabinh.com.vn/11/page/1/CHINH-TRI.htm'>Chính trị</a></h3>")
     html = custom(DATE + LEAD + f"<div class='content'>{BODY}</div><div>{heading}<ul>{LIS}</ul></div>")
     assert [r.title for r in ArticlePage(html, url=URL).to_record().related] == [t for _, t in ITEMS]
+
+
+def test_a_related_block_of_script_placeholder_links_keeps_its_titles():
+    items = "".join(f"<article><h3><a href='#'>{t}</a></h3><div class='excerpt'><a href='#'>Tóm tắt của bài "
+                    f"liên quan số {i}, đủ dài để là một đoạn tóm tắt.</a></div><div class='time'>{i + 1} giờ trước</div>"
+                    "</article>" for i, (_, t) in enumerate(ITEMS))
+    record = ArticlePage(custom(DATE + LEAD + f"<div class='content'>{BODY}</div><div><div>Tin liên quan</div>{items}"
+                                "</div>"), url=URL).to_record()
+    assert [(r.url, r.title) for r in record.related] == [(None, t) for _, t in ITEMS]
+    assert record.related[0].lead.startswith("Tóm tắt của bài liên quan số 0")
+
+
+def test_a_block_with_real_items_takes_no_placeholder_line_for_an_item():
+    menu = "".join(f"<p><a href='javascript:void(0)'>Chuyên mục thứ {i} của trang báo điện tử</a></p>" for i in range(3))
+    record = ArticlePage(page(related=related_block("Các tin khác") + menu), url=URL).to_record()
+    assert [(r.url, r.title) for r in record.related] == ITEMS

@@ -30,10 +30,10 @@ FLOORS: dict[str, float] = {
     "lead": 0.95,
     "body_start": 0.91,
     "body_end": 1.0,
-    "related": 0.86,
+    "related": 0.95,
 }
-#: Related items on the pages that are whole copies (not ``edited_copy``: their links were replaced
-#: by ``#`` by the repository's owner, so no related item can be read from them).
+#: Related items on the pages that are whole copies (not ``edited_copy``, whose links the
+#: repository's owner replaced by ``#``: their items are read by their titles alone).
 RELATED_FLOOR_WHOLE_COPIES = 0.94
 
 GOLD_KEYS = {"outlet", "url", "title", "published_at", "published_minute_known", "authors", "source", "lead",
