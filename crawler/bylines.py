@@ -425,6 +425,16 @@ def _outlet_like(text: str) -> bool:
     return _folded_startswith(fold(text), _OUTLET_HEADS) and text[:1].isupper()
 
 
+def _writer_of_outlet(writer: str, outlet: str) -> tuple[str, str] | None:
+    """``("Thanh Xuân", "VnEconomy")`` for the two sides of ``Theo Thanh Xuân - VnEconomy`` (or
+    ``/``): a person's name, then an outlet's; else ``None``."""
+    writer, outlet = writer.strip(), outlet.strip()
+    person = _clean_name(writer) if writer and not _outlet_like(writer) else None
+    if person and _outlet_like(outlet):
+        return person, _clean_source(outlet) or outlet
+    return None
+
+
 def _parse_names(segment: str, out: _Parsed) -> bool:
     """Add the authors and sources of ``segment`` to ``out``; ``False`` if a part is not valid."""
     if _is_institution(segment) and _clean_name(segment) is None:
@@ -433,27 +443,21 @@ def _parse_names(segment: str, out: _Parsed) -> bool:
     parts = [p for p in _split_top_level(segment) if p]
     if not parts:
         return False
-    # "Theo Thanh Xuân - VnEconomy", "Theo Minh Nguyễn/Vcamp.vn": the outlet's writer, then the outlet
-    pair = parts if len(parts) == 2 else parts[0].split("/", 1) if len(parts) == 1 and "/" in parts[0] else []
-    if len(pair) == 2:
-        m = _SOURCE_PREFIX_RE.match(pair[0].strip())
-        writer = m.group("src").strip() if m else ""
-        person = _clean_name(writer) if writer and not _outlet_like(writer) else None
-        if person and _outlet_like(pair[1].strip()):
-            out.authors.append(person)
-            out.sources.append(_clean_source(pair[1].strip()) or pair[1].strip())
-            return True
+    m = _SOURCE_PREFIX_RE.match(parts[0].strip()) if len(parts) == 2 else None
+    found = _writer_of_outlet(m.group("src"), parts[1]) if m else None
+    if found:  # "Theo Thanh Xuân - VnEconomy": the outlet's writer, then the outlet
+        out.authors.append(found[0])
+        out.sources.append(found[1])
+        return True
     previous_was_name = False
     for part in parts:
         m = _SOURCE_PREFIX_RE.match(part) if "/" in part else None
-        if m:  # "Theo Minh Nguyễn/Vcamp.vn" among other parts: the outlet's writer and the outlet
-            writer, _, outlet = m.group("src").partition("/")
-            person = _clean_name(writer.strip()) if not _outlet_like(writer.strip()) else None
-            if person and _outlet_like(outlet.strip()):
-                out.authors.append(person)
-                out.sources.append(_clean_source(outlet.strip()) or outlet.strip())
-                previous_was_name = False
-                continue
+        found = _writer_of_outlet(*m.group("src").split("/", 1)) if m else None
+        if found:  # "Theo Minh Nguyễn/Vcamp.vn": the outlet's writer and the outlet
+            out.authors.append(found[0])
+            out.sources.append(found[1])
+            previous_was_name = False
+            continue
         m = _SOURCE_PREFIX_RE.match(part)
         paren = _PAREN_SUFFIX_RE.match(m.group("src")) if m else None
         if paren:  # "Theo Sầm Hoa (Vietnamnet/Reuters)": the writer, then where it was taken from

@@ -218,7 +218,7 @@ class ArticlePage:
                 continue
             if len(b.text) <= 120 and END_RE.match(b.folded):
                 break
-            if len(b.text) >= 80 and b.link_density < 0.2 and not b.chrome:
+            if _is_prose(b):
                 count += 1
         return count
 
@@ -235,7 +235,7 @@ class ArticlePage:
         for b in self.blocks[box_end:box_end + 8]:
             if not b.text:
                 continue
-            if len(b.text) >= 80 and b.link_density < 0.2 and not b.chrome and not has_lead_prefix(b.text):
+            if _is_prose(b) and not has_lead_prefix(b.text):
                 prose += 1
                 if prose >= _PROSE_AFTER_BOX:
                     return True
@@ -324,7 +324,7 @@ class ArticlePage:
             if b.text and has_lead_prefix(b.text) and b.link_density < 0.5 and not b.chrome \
                     and not RELATED_CONTAINER_RE.search(b.attrs):
                 return b.index
-            if b.text and len(b.text) >= 80 and b.link_density < 0.2 and not b.chrome:
+            if b.text and _is_prose(b):
                 prose += 1
                 if prose >= 2:
                     break  # the text has begun: a tagged paragraph further on is a listed item's summary
@@ -519,14 +519,13 @@ class ArticlePage:
                 continue  # a caption is short
             in_caption_el = b.tag in ("figcaption", "caption") or bool(CAPTION_HINT_RE.search(_own_attrs(b)))
             after_image = _previous_nonempty_is_image(region, pos)
-            short = True
-            if in_caption_el and short and not has_lead_prefix(b.text):
+            if in_caption_el and not has_lead_prefix(b.text):
                 found.add(b.index)
-            elif after_image and short and (b.italic or _centered(b) or _CAPTION_WORD_RE.search(b.text)
+            elif after_image and (b.italic or _centered(b) or _CAPTION_WORD_RE.search(b.text)
                                             and looks_like_caption(b.text) or _alone_in_photo_box(b, region)) \
                     and not has_lead_prefix(b.text):
                 found.add(b.index)
-            elif short and _CAPTION_WORD_RE.search(b.text) and looks_like_caption(b.text) \
+            elif _CAPTION_WORD_RE.search(b.text) and looks_like_caption(b.text) \
                     and not is_photo_credit(b.text):  # a lone credit line may close a byline
                 found.add(b.index)
         self._captions |= found
@@ -1007,11 +1006,21 @@ _ITEM_MARK_RE = re.compile(r"^\s*(?:>>|»|►|▶|→)\s*(?P<title>\S.*)$")
 _RELATIVE_TIME_RE = re.compile(r"^\d+\s+(?:giây|phút|giờ|ngày|tuần|tháng|năm)\s+trước$", re.IGNORECASE)
 
 
+def _is_prose(b: Block) -> bool:
+    """Whether a (text) block reads as article prose: long, few links, not in chrome."""
+    return len(b.text) >= 80 and b.link_density < 0.2 and not b.chrome
+
+
+def _is_placeholder_href(href: str | None) -> bool:
+    """A link a script fills in: no href, ``#...`` or ``javascript:``."""
+    href = (href or "").strip().lower()
+    return not href or href.startswith(("#", "javascript:"))
+
+
 def _placeholder_title(b: Block) -> str | None:
     """The title of a listed item whose only link is a script placeholder (``href="#"``,
     ``javascript:``): the block's whole text is that link's text and reads as a headline."""
-    anchors = [a for a in b.element.iter("a") if (a.get("href") or "").strip().lower() in ("#", "")
-               or (a.get("href") or "").strip().lower().startswith(("javascript:", "#"))]
+    anchors = [a for a in b.element.iter("a") if _is_placeholder_href(a.get("href"))]
     if len(anchors) != 1:
         return None
     text = clean("".join(anchors[0].itertext()))
@@ -1142,8 +1151,8 @@ def _is_decoration(b: Block) -> bool:
 def _is_chrome_block(b: Block) -> bool:
     if len(b.text) <= 3 and not any(ch.isalnum() for ch in b.text):
         return True  # a lone "×" (close button), "+" or "|": a control, not text
-    head = b.text[:80]
-    folded = (b.folded[:80] if len(b.text) <= 80 else fold(head)).strip("[]()<>«» ")  # "[Quay lại]" is "quay lai"
+    # the first 80 characters, folded ("[Quay lại]" is "quay lai"); a long paragraph is not folded whole
+    folded = (b.folded if len(b.text) <= 80 else fold(b.text[:80])).strip("[]()<>«» ")
     if CHROME_LINE_RE.match(folded) or BOX_HEADING_RE.match(folded):
         return True
     if b.link_density > 0.6 and len(b.text) < 200 or b.link_density > 0.85:
